@@ -1,0 +1,126 @@
+"""/authorizations: a user manages their own tokens (Basic login:password only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from .. import serializers
+from ..errors import UPDATE_DOCS
+from ..model import Authorization, User
+from ..wire import cached_json, empty_response, json_body, json_response, link_header, page_params
+from . import current_user, store, urls
+from .params import MISSING, scope_list, text, text_or_none
+
+bp = Blueprint("authorizations", __name__)
+
+
+def serialize(
+    auth: Authorization, *, with_token: bool = False, user: User | None = None
+) -> dict[str, Any]:
+    app = store().app(auth.client_id) if auth.client_id else None
+    return serializers.authorization(auth, app, urls(), with_token=with_token, user=user)
+
+
+def created(auth: Authorization) -> Response:
+    body = serialize(auth, with_token=True)
+    return json_response(body, 201, {"Location": body["url"]})
+
+
+def paginated(
+    path: str, items: list[dict[str, Any]], page: int, per_page: int, total: int
+) -> Response:
+    response = cached_json(items)
+    args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
+    link = link_header(urls().api + path, args, page, per_page, total)
+    if link:
+        response.headers["Link"] = link
+    return response
+
+
+@bp.get("/authorizations")
+def list_authorizations() -> Response:
+    page, per_page = page_params(request)
+    with store().lock:
+        found, total = store().list_authorizations(current_user(), page, per_page)
+        items = [serialize(auth) for auth in found]
+    return paginated("/authorizations", items, page, per_page, total)
+
+
+@bp.post("/authorizations")
+def create_authorization() -> Response:
+    body = json_body(request)
+    scopes = scope_list(body, "scopes")
+    fields = {
+        "client_id": text_or_none(body, "client_id"),
+        "client_secret": text_or_none(body, "client_secret"),
+        "scopes": [] if scopes is MISSING else scopes,
+        "note": text_or_none(body, "note"),
+        "note_url": text_or_none(body, "note_url") or None,
+        "fingerprint": text_or_none(body, "fingerprint") or None,
+    }
+    with store().lock:
+        return created(store().create_authorization(current_user(), **fields))
+
+
+@bp.put("/authorizations/clients/<client_id>")
+@bp.put("/authorizations/clients/<client_id>/<fingerprint>")
+def get_or_create_authorization(client_id: str, fingerprint: str | None = None) -> Response:
+    body = json_body(request)
+    if fingerprint is None:
+        fingerprint = text_or_none(body, "fingerprint") or None
+    scopes = scope_list(body, "scopes")
+    with store().lock:
+        auth, is_new = store().get_or_create_authorization(
+            current_user(),
+            client_id,
+            client_secret=text_or_none(body, "client_secret"),
+            fingerprint=fingerprint,
+            scopes=[] if scopes is MISSING else scopes,
+            note=text_or_none(body, "note"),
+            note_url=text_or_none(body, "note_url") or None,
+        )
+        if is_new:
+            return created(auth)
+        # An existing token comes back unchanged, without its value. [GHE_BEHAVIOR: rec]
+        return json_response(serialize(auth))
+
+
+@bp.get("/authorizations/<int:authorization_id>")
+def get_authorization(authorization_id: int) -> Response:
+    with store().lock:
+        auth = store().get_authorization(current_user(), authorization_id)
+        return cached_json(serialize(auth), last_modified=auth.updated_at)
+
+
+# github3.py updates with POST; GHE took it as PATCH. [GHE_BEHAVIOR: rec]
+@bp.route("/authorizations/<int:authorization_id>", methods=["PATCH", "POST"])
+def update_authorization(authorization_id: int) -> Response:
+    body = json_body(request)
+    changes = {
+        name: value
+        for name, value in (
+            ("scopes", scope_list(body, "scopes", UPDATE_DOCS)),
+            ("add_scopes", scope_list(body, "add_scopes", UPDATE_DOCS)),
+            ("remove_scopes", scope_list(body, "remove_scopes", UPDATE_DOCS)),
+            ("note", text(body, "note", UPDATE_DOCS)),
+            ("note_url", _blank_to_none(text(body, "note_url", UPDATE_DOCS))),
+            ("fingerprint", _blank_to_none(text(body, "fingerprint", UPDATE_DOCS))),
+        )
+        if value is not MISSING
+    }
+    # `rm_scopes` (a legacy github3.py key) and other unknown keys are ignored. [rec]
+    with store().lock:
+        auth = store().update_authorization(current_user(), authorization_id, **changes)
+        return json_response(serialize(auth))
+
+
+@bp.delete("/authorizations/<int:authorization_id>")
+def delete_authorization(authorization_id: int) -> Response:
+    store().delete_authorization(current_user(), authorization_id)
+    return empty_response()
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if value == "" else value

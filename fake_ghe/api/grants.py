@@ -1,0 +1,44 @@
+"""/applications/grants: the OAuth apps a user has authorized (Basic login:password only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from .. import serializers
+from ..model import Grant
+from ..wire import cached_json, empty_response, page_params
+from . import current_user, store, urls
+from .authorizations import paginated
+
+bp = Blueprint("grants", __name__)
+
+
+def serialize(grant: Grant) -> dict[str, Any]:
+    st = store()
+    app = st.app(grant.client_id)
+    assert app is not None  # a grant outlives no app: apps are never deleted
+    return serializers.grant(grant, app, st.grant_scopes(grant), urls())
+
+
+@bp.get("/applications/grants")
+def list_grants() -> Response:
+    page, per_page = page_params(request)
+    with store().lock:
+        found, total = store().list_grants(current_user(), page, per_page)
+        items = [serialize(grant) for grant in found]
+    return paginated("/applications/grants", items, page, per_page, total)
+
+
+@bp.get("/applications/grants/<int:grant_id>")
+def get_grant(grant_id: int) -> Response:
+    with store().lock:
+        grant = store().get_grant(current_user(), grant_id)
+        return cached_json(serialize(grant), last_modified=grant.updated_at)
+
+
+@bp.delete("/applications/grants/<int:grant_id>")
+def delete_grant(grant_id: int) -> Response:
+    store().delete_grant(current_user(), grant_id)
+    return empty_response()

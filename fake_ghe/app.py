@@ -1,0 +1,162 @@
+"""create_app: the one place requests are authenticated and errors become responses."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from . import auth, faults
+from .api import FakeContext, context
+from .config import Config
+from .errors import GHEError, NotFound
+from .faults import Fault
+from .store import Store
+from .wire import json_response
+
+log = logging.getLogger("fake_ghe")
+
+# Which credentials each API path takes. Authentication runs before routing, so an
+# unauthenticated request to a known path gets the auth error, and an unsupported method
+# on it gets 404 only once signed in. [GHE_BEHAVIOR: client]
+USER_PATHS = re.compile(r"^/(?:authorizations(?:/.*)?|applications/grants(?:/[^/]*)?)$")
+APP_PATHS = re.compile(r"^/applications/(?P<client_id>[^/]+)/(?:tokens|grants)/(?P<token>[^/]+)$")
+TOKEN_PATHS = re.compile(r"^/user$")
+SECRET_QUERY_KEYS = {"access_token", "client_secret", "password"}
+
+
+def create_app(store: Store | None = None, config: Config | None = None) -> Flask:
+    """A WSGI app serving one fake GHE over ``store`` (a fresh one if not given)."""
+    from .api import applications, authorizations, grants, users
+
+    config = config or Config()
+    app = Flask("fake_ghe")
+    fake = FakeContext(store=store or Store(), config=config)
+    app.extensions["fake_ghe"] = fake
+    request_ids = itertools.count(1)
+
+    for blueprint in (authorizations.bp, grants.bp, applications.bp, users.bp):
+        app.register_blueprint(blueprint, url_prefix=config.api_prefix)
+
+    @app.before_request
+    def authenticate() -> Response | None:
+        g.request_id = next(request_ids)
+        g.principal = None
+        g.rate_headers = None
+        fault = fake.faults.take(request.method, request.path, _api_path(request.path))
+        if fault is not None:
+            answer = _fire(fault)
+            if answer is not None:
+                return answer
+        for hook in fake.before_request_hooks:
+            early = hook()
+            if early is not None:
+                return early
+        if not request.path.startswith(config.api_prefix + "/"):
+            return None
+        _authenticate(fake, request.path[len(config.api_prefix) :])
+        if request.method == "OPTIONS":
+            raise NotFound()
+        return None
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        headers = response.headers
+        headers["X-GitHub-Media-Type"] = "github.v3; format=json"
+        rid = g.get("request_id", 0)
+        headers["X-GitHub-Request-Id"] = f"{rid:04X}:{rid:04X}:{rid:06X}:{rid:07X}:{rid:08X}"
+        headers["X-GitHub-Enterprise-Version"] = config.enterprise_version
+        if g.get("rate_headers"):
+            headers.update(g.rate_headers)
+        with fake.store.lock:
+            fake.store.journal.call(
+                at=fake.store.clock.now(),
+                method=request.method,
+                path=redacted_path(),
+                status=response.status_code,
+                principal=g.get("principal"),
+            )
+        return response
+
+    @app.errorhandler(GHEError)
+    def ghe_error(error: GHEError) -> Response:
+        return json_response(error.body(), error.status, error.headers)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        # Flask's 405 for a method a path lacks: GHE said 404, and clients rely on it.
+        if error.code in (404, 405):
+            return ghe_error(NotFound())
+        return ghe_error(GHEError(error.name, status=error.code or 400))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        # A bug in the fake, never the client's doing: keep it for the test that caused it.
+        log.exception("fake-ghe failed on %s %s", request.method, request.path)
+        fake.errors.append(error)
+        return json_response({"message": "Server Error", "documentation_url": None}, 500)
+
+    return app
+
+
+def _api_path(path: str) -> str:
+    prefix = context().config.api_prefix
+    return path[len(prefix) :] if path.startswith(prefix + "/") else path
+
+
+def _fire(fault: Fault) -> Response | None:
+    """Play an armed fault; None lets the request go on (a delay alone only slows it)."""
+    if fault.delay:
+        faults.sleep(fault.delay)
+    if fault.disconnect:
+        request.environ[faults.DISCONNECT_KEY] = True
+        return Response(b"", status=502)
+    if fault.status is not None:
+        if fault.status in (204, 304):
+            response = Response(b"", status=fault.status, headers=fault.headers)
+            del response.headers["Content-Type"]
+            return response
+        return json_response(fault.body, fault.status, fault.headers)
+    return None
+
+
+def _authenticate(fake: FakeContext, path: str) -> None:
+    store, headers = fake.store, request.headers
+    if USER_PATHS.match(path):
+        sends_sms = request.method in ("POST", "PUT") and path.startswith("/authorizations")
+        user = auth.password_user(store, headers, sends_sms=sends_sms)
+        g.user, g.principal = user, user.login
+        g.rate_headers = store.consume_rate_limit(user)
+    elif match := APP_PATHS.match(path):
+        client_id = match["client_id"]
+        g.oauth_app = auth.app_client(store, headers, client_id)
+        g.principal = f"app:{client_id}"
+    elif TOKEN_PATHS.match(path):
+        user, token = auth.token_user(store, headers)
+        g.user, g.token_authorization = user, token
+        g.principal = f"{user.login} (token ...{token.token_last_eight})" if token else user.login
+        g.rate_headers = store.consume_rate_limit(user)
+
+
+def redacted_path() -> str:
+    """The request path and query for the call journal, tokens and secrets masked."""
+    path = request.path
+    prefix = context().config.api_prefix
+    match = APP_PATHS.match(path[len(prefix) :]) if path.startswith(prefix) else None
+    if match:
+        token = match["token"]
+        path = path[: len(path) - len(token)] + mask(token)
+    if request.query_string:
+        query = parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True)
+        masked = [(k, "***" if k in SECRET_QUERY_KEYS else v) for k, v in query]
+        path += "?" + urlencode(masked)
+    return path
+
+
+def mask(token: str) -> str:
+    """What may be shown of a token: its last eight characters, as GHE itself does."""
+    return "***" + token[-8:] if len(token) > 8 else "***"

@@ -1,0 +1,125 @@
+"""Credentials → a principal, or the exact error GHE answered.
+
+Three kinds of endpoint, three rules [GHE_BEHAVIOR: Authentication]:
+- user endpoints (/authorizations, /applications/grants): Basic ``login:password`` only,
+  then a TOTP code for two-factor users;
+- app endpoints (/applications/{client_id}/...): Basic ``client_id:client_secret``, and any
+  problem is a plain 404;
+- token endpoints (/user): ``token X``, ``Bearer X``, or Basic with a password or token.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from .errors import BadCredentials, BasicAuthOnly, NotFound, OTPRequired, Unauthorized
+from .model import Authorization, OAuthApp, User
+from .store import Store
+
+
+class Credentials(NamedTuple):
+    scheme: str  # "basic" or "token"
+    username: str
+    secret: str
+
+
+def credentials(headers: Mapping[str, str]) -> Credentials | None:
+    """Parse the Authorization header; None when absent. A malformed one is bad credentials."""
+    value = headers.get("Authorization", "").strip()
+    if not value:
+        return None
+    scheme, _, rest = value.partition(" ")
+    scheme, rest = scheme.lower(), rest.strip()
+    if scheme in ("token", "bearer") and rest:
+        return Credentials("token", "", rest)
+    if scheme == "basic" and rest:
+        try:
+            decoded = base64.b64decode(rest, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise BadCredentials() from None
+        username, sep, secret = decoded.partition(":")
+        if sep:
+            return Credentials("basic", username, secret)
+    raise BadCredentials()
+
+
+def password_user(store: Store, headers: Mapping[str, str], *, sends_sms: bool = False) -> User:
+    """The user of a Basic ``login:password`` request whose second factor (if any) checks out.
+
+    ``sends_sms``: the request may make GHE text a code (POST/PUT to /authorizations).
+    """
+    creds = credentials(headers)
+    if creds is None:
+        raise Unauthorized()
+    if creds.scheme == "token":
+        raise BasicAuthOnly()
+    user = store.user(creds.username)
+    if user is None:
+        raise BadCredentials()
+    store.ensure_not_locked(user)
+    if not store.check_password(user, creds.secret):
+        owner = store.token_owner(creds.secret)
+        if owner is not None and owner[0].id == user.id:
+            # login:TOKEN is a token, and tokens may not manage tokens. [GHE_BEHAVIOR]
+            raise BasicAuthOnly()
+        store.note_failed_login(user)
+        # Wrong password: no X-GitHub-OTP header, even for a two-factor user. [rec]
+        raise BadCredentials()
+    check_second_factor(store, user, headers, sends_sms=sends_sms)
+    return user
+
+
+def check_second_factor(
+    store: Store, user: User, headers: Mapping[str, str], *, sends_sms: bool = False
+) -> None:
+    if user.two_factor is None:
+        return
+    code = headers.get("X-GitHub-OTP", "")
+    if code and store.verify_otp(user, code):
+        return
+    if user.two_factor.type == "sms" and sends_sms:
+        # GHE texts a code only when a token would be created. [GHE_BEHAVIOR: doc]
+        store.send_sms_code(user)
+    raise OTPRequired(user.two_factor.type)
+
+
+def app_client(store: Store, headers: Mapping[str, str], client_id: str) -> OAuthApp:
+    """The app whose ``client_id:client_secret`` sign the request for its own path; else 404."""
+    try:
+        creds = credentials(headers)
+    except BadCredentials:
+        creds = None
+    if creds is None or creds.scheme != "basic" or creds.username != client_id:
+        raise NotFound()
+    app = store.authenticate_app(creds.username, creds.secret)
+    if app is None:
+        raise NotFound()
+    return app
+
+
+def token_user(store: Store, headers: Mapping[str, str]) -> tuple[User, Authorization | None]:
+    """The user of a request to a token endpoint, and the token used (None for a password)."""
+    creds = credentials(headers)
+    if creds is None:
+        raise Unauthorized()
+    if creds.scheme == "basic":
+        user = store.user(creds.username)
+        if user is None:
+            raise BadCredentials()
+        store.ensure_not_locked(user)
+        if store.check_password(user, creds.secret):
+            check_second_factor(store, user, headers)
+            return user, None
+        owner = store.token_owner(creds.secret)
+        if owner is not None and owner[0].id == user.id:
+            return owner
+        store.note_failed_login(user)
+        raise BadCredentials()
+    owner = store.token_owner(creds.secret)
+    if owner is None:
+        # Revoked, reset or never issued. [GHE_BEHAVIOR: inferred]
+        raise BadCredentials()
+    return owner

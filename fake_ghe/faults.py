@@ -1,0 +1,138 @@
+"""Injected faults: the next N matching requests answer an error, are slow, or drop the connection.
+
+Both the pytest plugin and the admin API arm them; ``create_app`` consults them before
+anything else, so a fault fires even for requests that would fail authentication.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from .errors import DOCS
+
+# Set in the WSGI environ when a fault asks for a dropped connection; the transport
+# (in-process adapter or live server) turns it into a connection-level failure.
+DISCONNECT_KEY = "fake_ghe.disconnect"
+
+
+@dataclass
+class Fault:
+    """One armed fault. ``times`` None means until cleared."""
+
+    method: str
+    path: str
+    status: int | None = None
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    disconnect: bool = False
+    times: int | None = 1
+    fired: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method != "*" and self.method.upper() != method.upper():
+            return False
+        return fnmatch.fnmatchcase(path, self.path)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "body": self.body,
+            "headers": self.headers,
+            "delay": self.delay,
+            "disconnect": self.disconnect,
+            "times": self.times,
+            "fired": self.fired,
+        }
+
+
+def default_body(status: int) -> dict[str, Any]:
+    try:
+        message = HTTPStatus(status).phrase
+    except ValueError:
+        message = "Error"
+    return {"message": message, "documentation_url": DOCS}
+
+
+class Faults:
+    """The armed faults of one fake, first armed first matched."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+
+    def add(
+        self,
+        method: str = "*",
+        path: str = "*",
+        *,
+        status: int | None = None,
+        message: str | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        delay: float = 0.0,
+        disconnect: bool = False,
+        times: int | None = 1,
+    ) -> Fault:
+        """Arm a fault for requests matching ``method`` ("*" for any) and ``path``.
+
+        ``path`` is a glob (``/authorizations/*``) matched against the path with and
+        without the API prefix. Give ``status`` (with ``message`` or a whole ``body``),
+        ``delay`` seconds, and/or ``disconnect``.
+        """
+        if status is None and not delay and not disconnect:
+            raise ValueError("a fault needs a status, a delay or disconnect=True")
+        if status is not None and not 100 <= status <= 599:
+            raise ValueError(f"status must be an HTTP status code, not {status}")
+        if times is not None and times < 1:
+            raise ValueError("times must be at least 1 (or None for every request)")
+        if delay < 0:
+            raise ValueError("delay must not be negative")
+        if body is None and status is not None:
+            body = default_body(status)
+            if message is not None:
+                body["message"] = message
+        fault = Fault(
+            method=method,
+            path=path,
+            status=status,
+            body=body,
+            headers=dict(headers or {}),
+            delay=delay,
+            disconnect=disconnect,
+            times=times,
+        )
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def take(self, method: str, *paths: str) -> Fault | None:
+        """The first fault matching the request, counted as fired (and dropped when spent)."""
+        with self._lock:
+            for fault in self._faults:
+                if any(fault.matches(method, path) for path in paths):
+                    fault.fired += 1
+                    if fault.times is not None and fault.fired >= fault.times:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def armed(self) -> list[Fault]:
+        with self._lock:
+            return list(self._faults)
+
+
+def sleep(seconds: float) -> None:
+    """Real time, on purpose: a slow fault exists to trip the client's own timeouts."""
+    time.sleep(seconds)

@@ -1,0 +1,87 @@
+"""Plain records of the fake's world: users, OAuth apps, authorizations, grants.
+
+No behaviour lives here beyond derived fields; ``fake_ghe.store`` owns every change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# The client_id GHE showed in the `app` of a personal access token.
+PERSONAL_CLIENT_ID = "00000000000000000000"
+TWO_FACTOR_TYPES = ("app", "sms")
+
+
+@dataclass(frozen=True)
+class TwoFactor:
+    """TOTP two-factor auth: ``type`` is how the user gets codes (``app`` or ``sms``)."""
+
+    type: str
+    secret: str
+
+
+@dataclass
+class User:
+    id: int
+    login: str
+    password: str = field(repr=False)
+    site_admin: bool = False
+    name: str | None = None
+    email: str | None = None
+    two_factor: TwoFactor | None = None
+    created_at: datetime | None = None
+    # Failed-login bookkeeping for the lockout (see Store.note_failed_login).
+    failed_logins: list[datetime] = field(default_factory=list, repr=False)
+    locked_until: datetime | None = field(default=None, repr=False)
+
+
+@dataclass
+class OAuthApp:
+    id: int
+    name: str
+    url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    created_at: datetime | None = None
+
+
+@dataclass
+class Authorization:
+    """One OAuth token. ``client_id`` is None for a personal access token."""
+
+    id: int
+    user_id: int
+    client_id: str | None
+    token: str = field(repr=False)
+    hashed_token: str
+    scopes: list[str]
+    note: str | None
+    note_url: str | None
+    fingerprint: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def token_last_eight(self) -> str:
+        return self.token[-8:]
+
+    @property
+    def personal(self) -> bool:
+        return self.client_id is None
+
+    @property
+    def group(self) -> str:
+        """The application it is listed under (personal tokens share one group)."""
+        return self.client_id or PERSONAL_CLIENT_ID
+
+
+@dataclass
+class Grant:
+    """A user's authorization of one OAuth app; its scopes are derived from the app's tokens."""
+
+    id: int
+    user_id: int
+    client_id: str
+    created_at: datetime
+    updated_at: datetime

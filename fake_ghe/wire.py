@@ -1,0 +1,117 @@
+"""HTTP details GHE clients depend on: JSON bodies, conditional GETs, pagination links."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Request, Response, request
+from werkzeug.http import http_date, parse_date
+
+from .clock import utc
+from .errors import BadRequest
+
+JSON_TYPE = "application/json; charset=utf-8"
+DEFAULT_PER_PAGE = 30
+MAX_PER_PAGE = 100
+
+
+def dumps(body: Any) -> bytes:
+    # GHE sent compact JSON. [GHE_BEHAVIOR: rec]
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(dumps(body), status=status, headers=headers, content_type=JSON_TYPE)
+
+
+def empty_response(status: int = 204) -> Response:
+    response = Response(b"", status=status)
+    # A 204 has no body, hence no content type.
+    del response.headers["Content-Type"]
+    return response
+
+
+def cached_json(body: Any, last_modified: datetime | None = None) -> Response:
+    """A GET answer with ETag (and Last-Modified), or 304 when the client's copy is current."""
+    data = dumps(body)
+    etag = f'W/"{hashlib.md5(data).hexdigest()}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "private, max-age=60, s-maxage=60",
+        "Vary": "Accept, Authorization, Cookie, X-GitHub-OTP",
+    }
+    if last_modified is not None:
+        headers["Last-Modified"] = http_date(last_modified)
+    if _not_modified(request, etag, last_modified):
+        response = empty_response(304)
+        response.headers.update(headers)
+        return response
+    return Response(data, status=200, headers=headers, content_type=JSON_TYPE)
+
+
+def _not_modified(req: Request, etag: str, last_modified: datetime | None) -> bool:
+    if_none_match = req.headers.get("If-None-Match")
+    if if_none_match:
+        wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in wanted or etag.removeprefix("W/") in wanted
+    since = parse_date(req.headers.get("If-Modified-Since"))
+    if since is not None and last_modified is not None:
+        return utc(last_modified).replace(microsecond=0) <= utc(since)
+    return False
+
+
+def json_body(req: Request) -> dict[str, Any]:
+    """The body as a JSON object, whatever the Content-Type says. [GHE_BEHAVIOR: rec]
+
+    An empty body is an empty object: ``curl -X POST`` with no ``-d`` is a valid request.
+    """
+    raw = req.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("Problems parsing JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest("Body should be a JSON object")
+    return body
+
+
+def page_params(req: Request) -> tuple[int, int]:
+    """``page`` (1-based) and ``per_page`` (default 30, at most 100); junk falls back to defaults."""
+    page = _positive_int(req.args.get("page"), 1)
+    per_page = min(_positive_int(req.args.get("per_page"), DEFAULT_PER_PAGE), MAX_PER_PAGE)
+    return page, per_page
+
+
+def _positive_int(raw: str | None, default: int) -> int:
+    try:
+        value = int(raw) if raw is not None else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def link_header(url: str, args: dict[str, str], page: int, per_page: int, total: int) -> str | None:
+    """GitHub's ``Link`` header: first page next+last; middle prev+next+last+first; last prev+first."""
+    last = max((total + per_page - 1) // per_page, 1)
+    if last == 1 and page == 1:
+        return None
+
+    def href(number: int) -> str:
+        query = {**args, "page": str(number), "per_page": str(per_page)}
+        return f"<{url}?{urlencode(query)}>"
+
+    parts = []
+    if page > 1:
+        parts.append(f'{href(min(page - 1, last))}; rel="prev"')
+    if page < last:
+        parts.append(f'{href(page + 1)}; rel="next"')
+        parts.append(f'{href(last)}; rel="last"')
+    if page > 1:
+        parts.append(f'{href(1)}; rel="first"')
+    return ", ".join(parts)

@@ -1,0 +1,65 @@
+"""Fixtures for the core API tests: a seeded store, served in-process and over a socket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import pytest
+
+from fake_ghe import Clock, Config, Store, create_app
+from fake_ghe.server import LiveServer
+
+from .support import Api, in_process, over_socket
+
+APP_CLIENT_ID = "abcde12345fghij67890"
+APP_SECRET = "0123456789abcdef0123456789abcdef01234567"
+OTHER_CLIENT_ID = "0f0f0f0f0f0f0f0f0f0f"
+OTHER_SECRET = "ffffffffffffffffffffffffffffffffffffffff"
+TOTP_SECRET = "QZNUBO6YKLBTGLNP3DXTJD63MTZBPRGK"
+START = datetime(2019, 9, 1, 12, 0, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(frozen_at=START)
+
+
+@pytest.fixture
+def store(clock: Clock) -> Store:
+    """octocat (password), hubot (TOTP app), monalisa (TOTP sms), and two OAuth apps."""
+    store = Store(seed=1234, clock=clock)
+    store.add_user("octocat", "s3cret-Passw0rd", name="The Octocat", email="octocat@example.com")
+    store.add_user(
+        "hubot", "hubot-pass", two_factor={"type": "app", "totp_secret": TOTP_SECRET}
+    )
+    store.add_user(
+        "monalisa", "mona-pass", two_factor={"type": "sms", "totp_secret": TOTP_SECRET}
+    )
+    store.add_app("my github app", "http://my-github-app.com", client_id=APP_CLIENT_ID,
+                  client_secret=APP_SECRET)
+    store.add_app("other app", "http://other.example.com", client_id=OTHER_CLIENT_ID,
+                  client_secret=OTHER_SECRET)
+    return store
+
+
+@pytest.fixture
+def flask_app(store: Store):
+    return create_app(store, Config(hostname="ghe.example.com"))
+
+
+@pytest.fixture(params=["in-process", "socket"])
+def api(request: pytest.FixtureRequest, flask_app) -> Iterator[Api]:
+    """The fake's API, once through the Flask test client and once through a real socket."""
+    if request.param == "in-process":
+        yield in_process(flask_app)
+        return
+    with LiveServer(flask_app) as server:
+        yield over_socket(server.root_url)
+
+
+OCTOCAT = ("octocat", "s3cret-Passw0rd")
+HUBOT = ("hubot", "hubot-pass")
+MONALISA = ("monalisa", "mona-pass")
+APP = (APP_CLIENT_ID, APP_SECRET)
+OTHER_APP = (OTHER_CLIENT_ID, OTHER_SECRET)
