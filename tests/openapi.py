@@ -67,4 +67,6 @@ def validate(method: str, path: str, status: int, body: Any) -> None:
     errors = sorted(validator.iter_errors(body), key=lambda e: list(e.path))
     if errors:
         details = "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
-        raise AssertionError(f"{method} {path} -> {status} violates the OpenAPI description: {details}")
+        raise AssertionError(
+            f"{method} {path} -> {status} violates the OpenAPI description: {details}"
+        )

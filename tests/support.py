@@ -70,9 +70,9 @@ class Api:
         if isinstance(body, str):
             body = body.encode("utf-8")
         answer = self._send(method, API_PREFIX + path, all_headers, body)
-        if validate and answer.content and method != "HEAD":
-            if answer.headers.get("Content-Type", "").startswith("application/json"):
-                openapi.validate(method, urlsplit(path).path, answer.status_code, answer.json())
+        is_json = answer.headers.get("Content-Type", "").startswith("application/json")
+        if validate and is_json and answer.content and method != "HEAD":
+            openapi.validate(method, urlsplit(path).path, answer.status_code, answer.json())
         return answer
 
     def get(self, path: str, **kwargs: Any) -> Answer:
