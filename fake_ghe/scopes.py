@@ -61,7 +61,7 @@ def invalid(scopes: Iterable[str]) -> list[str]:
 
 
 def header_value(scopes: Iterable[str]) -> str:
-    """The ``X-OAuth-Scopes`` value: sorted, ``", "``-joined, children under a granted parent dropped."""
+    """``X-OAuth-Scopes``: sorted, ``", "``-joined, children of a granted parent dropped."""
     granted = set(scopes)
     kept = {scope for scope in granted if PARENTS.get(scope) not in granted}
     return ", ".join(sorted(kept))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -35,10 +36,8 @@ def dropping_connections(app: WSGIApp) -> WSGIApp:
             result.close()
         conn = environ.get("werkzeug.socket")
         if conn is not None:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         # werkzeug treats ConnectionError as "client went away" and stays silent.
         raise ConnectionResetError("fake-ghe fault: connection dropped")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import hmac
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -106,6 +106,14 @@ class Store:
             self._rate_buckets: dict[int, tuple[int, datetime]] = {}
             self.journal.clear()
 
+    def checkpoint(self) -> Callable[[], None]:
+        """A function that puts the whole state back as it is now, in place (objects that
+        callers hold stay the live ones). For loads that must be all-or-nothing."""
+        from .rollback import Snapshot
+
+        with self.lock:
+            return Snapshot(self, shared=("lock", "clock")).restore
+
     def _next_id(self, kind: str) -> int:
         self._last_id[kind] += 1
         return self._last_id[kind]
@@ -122,7 +130,7 @@ class Store:
         email: str | None = None,
         two_factor: TwoFactor | Mapping[str, str] | None = None,
     ) -> User:
-        """Add a user who can sign in with ``login:password`` (plus a TOTP code if ``two_factor``)."""
+        """Add a user who signs in with ``login:password`` (and a TOTP code if ``two_factor``)."""
         if not isinstance(login, str) or not login.strip():
             raise SeedError("login must be a non-empty string")
         if not isinstance(password, str) or not password:
@@ -154,7 +162,7 @@ class Store:
         client_id: str | None = None,
         client_secret: str | None = None,
     ) -> OAuthApp:
-        """Register an OAuth app; client_id (20 hex) and client_secret (40 hex) are generated if absent."""
+        """Register an OAuth app; client_id (20 hex) and client_secret (40 hex) made if absent."""
         if not isinstance(name, str) or not name.strip():
             raise SeedError("app name must be a non-empty string")
         with self.lock:
@@ -355,7 +363,7 @@ class Store:
                 self._rate_buckets[user.id] = (0, reset_at)
 
     def consume_rate_limit(self, user: User) -> dict[str, str] | None:
-        """Count one request of ``user``; the X-RateLimit-* headers, or None when limiting is off."""
+        """Count a request of ``user``: its X-RateLimit-* headers, or None when limiting is off."""
         with self.lock:
             if self._rate_limit is None:
                 return None
@@ -374,7 +382,7 @@ class Store:
             self._rate_buckets[user.id] = (remaining - 1, reset_at)
             return headers
 
-    # ------------------------------------------------------------------ authorizations (as the user)
+    # ------------------------------------------------------------ authorizations (as the user)
 
     def create_authorization(
         self,
@@ -533,6 +541,9 @@ class Store:
         with self.lock:
             grants = self._user_grants.get(user.id, {})
             start = (page - 1) * per_page
+            # islice refuses indices past sys.maxsize; a page that far out is simply empty.
+            if start >= len(grants):
+                return [], len(grants)
             return list(islice(grants.values(), start, start + per_page)), len(grants)
 
     def get_grant(self, user: User, grant_id: int) -> Grant:
@@ -583,7 +594,7 @@ class Store:
     def revoke_grant_for_token(
         self, app: OAuthApp, token: str, *, actor: str | None = None
     ) -> list[Authorization]:
-        """The app revokes its whole grant for the token's user: all that user's tokens of the app."""
+        """The app revokes its grant for the token's user: all that user's tokens of the app."""
         with self.lock:
             auth = self.app_token(app, token)
             grant = self._user_grants[auth.user_id][app.client_id]

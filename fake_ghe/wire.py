@@ -74,7 +74,11 @@ def json_body(req: Request) -> dict[str, Any]:
         return {}
     try:
         body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        # A lone surrogate (``"\\ud800"``) parses but can never be sent back as UTF-8.
+        # [decision: GHE refused such bodies as unparseable]
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError):
+        # RecursionError: absurdly deep nesting ([[[[...]]]]) is junk, not a server error.
         raise BadRequest("Problems parsing JSON") from None
     if not isinstance(body, dict):
         raise BadRequest("Body should be a JSON object")
@@ -82,7 +86,7 @@ def json_body(req: Request) -> dict[str, Any]:
 
 
 def page_params(req: Request) -> tuple[int, int]:
-    """``page`` (1-based) and ``per_page`` (default 30, at most 100); junk falls back to defaults."""
+    """``page`` (1-based) and ``per_page`` (default 30, at most 100); junk means the default."""
     page = _positive_int(req.args.get("page"), 1)
     per_page = min(_positive_int(req.args.get("per_page"), DEFAULT_PER_PAGE), MAX_PER_PAGE)
     return page, per_page
@@ -97,7 +101,7 @@ def _positive_int(raw: str | None, default: int) -> int:
 
 
 def link_header(url: str, args: dict[str, str], page: int, per_page: int, total: int) -> str | None:
-    """GitHub's ``Link`` header: first page next+last; middle prev+next+last+first; last prev+first."""
+    """GitHub's ``Link``: first page next+last; middle prev+next+last+first; last prev+first."""
     last = max((total + per_page - 1) // per_page, 1)
     if last == 1 and page == 1:
         return None

@@ -1,0 +1,722 @@
+"""Scenarios: the documented format loads, each mistake is reported where it is, all or nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from fake_ghe import totp
+from fake_ghe.clock import Clock
+from fake_ghe.scenario import (
+    DEMO_SCENARIO,
+    Loaded,
+    Problem,
+    ScenarioError,
+    load_scenario,
+    parse_scenario_text,
+    validate_scenario,
+)
+from fake_ghe.store import SeedError, Store
+from fake_ghe.tokens import hash_token
+
+HERE = Path(__file__).parent / "scenarios"
+EXAMPLE = HERE / "example.yaml"
+START = datetime(2019, 9, 1, 12, 0, 0, tzinfo=timezone.utc)
+APP_ID = "aaaaaaaaaaaaaaaaaaaa"
+TOKEN = "0123456789abcdef0123456789abcdef01234567"
+SECRET = "QZNUBO6YKLBTGLNP3DXTJD63MTZBPRGK"
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in tmp_path, so a scenario written there is named plainly ``s.yaml`` in messages."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(text: str, name: str = "s.yaml") -> str:
+    Path(name).write_text(dedent(text).lstrip("\n"), encoding="utf-8")
+    return name
+
+
+def problems(text: str, store: Store | None = None, *, replace: bool = False) -> list[str]:
+    """What loading ``text`` (as s.yaml) into ``store`` reports, one string per problem."""
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(store or Store(), write(text), replace=replace)
+    error = caught.value
+    assert str(error) == "\n".join(str(problem) for problem in error.problems)
+    return [str(problem) for problem in error.problems]
+
+
+def seeded_store() -> Store:
+    """alice (with a personal token and an app token), the app APP_ID, a frozen clock."""
+    store = Store(seed=99, clock=Clock(frozen_at=START))
+    store.add_user("alice", "alice-pass")
+    store.add_app("tool", client_id=APP_ID, client_secret="f" * 40)
+    store.add_authorization("alice", None, scopes=["repo"], note="laptop", token=TOKEN)
+    store.add_authorization("alice", APP_ID, scopes=["gist"], fingerprint="fp")
+    return store
+
+
+def state(store: Store) -> list:
+    """Everything a failed load must leave alone, as plain values."""
+    return [
+        [(u.id, u.login, u.password, u.site_admin, u.two_factor) for u in store.users()],
+        [(a.id, a.name, a.client_id, a.client_secret) for a in store.apps()],
+        [
+            (a.id, a.user_id, a.client_id, a.token, a.scopes, a.note, a.fingerprint, a.updated_at)
+            for a in store.authorizations()
+        ],
+        [(g.id, g.user_id, g.client_id, g.updated_at) for g in store.grants()],
+        list(store.journal.events),
+    ]
+
+
+# ---------------------------------------------------------------------------------- loading
+
+
+def test_the_documented_example_loads_what_it_says() -> None:
+    store = Store(seed=1, clock=Clock(frozen_at=START))
+
+    loaded = load_scenario(store, EXAMPLE)
+
+    octocat, hubot = store.users()
+    assert (octocat.login, octocat.password, octocat.site_admin) == (
+        "octocat",
+        "s3cret-Passw0rd",
+        False,
+    )
+    assert octocat.two_factor is None
+    assert (hubot.login, hubot.password) == ("hubot", "hubot-pass")
+    assert (hubot.two_factor.type, hubot.two_factor.secret) == ("app", SECRET)
+    (app,) = store.apps()
+    assert (app.name, app.url, app.client_id, app.client_secret) == (
+        "my github app",
+        "http://my-github-app.com",
+        "abcde12345fghij67890",
+        "0123456789abcdef0123456789abcdef01234567",
+    )
+    (auth,) = store.authorizations()
+    assert auth.user_id == octocat.id
+    assert auth.client_id == app.client_id
+    assert auth.scopes == ["public_repo"]
+    assert (auth.note, auth.fingerprint) == ("optional note", "jklmnop12345678")
+    assert auth.token == TOKEN
+    assert auth.hashed_token == hash_token(TOKEN)
+    assert store.authorization_by_token(TOKEN) is auth
+    assert [grant.client_id for grant in store.grants()] == [app.client_id]
+    assert [(e.kind, e.actor, e.authorization_id) for e in store.journal] == [
+        ("created", "seed", auth.id)
+    ]
+    assert loaded == Loaded((octocat, hubot), (app,), (auth,))
+
+
+def test_a_token_left_out_is_generated_from_the_store_seed(in_tmp: Path) -> None:
+    text = """
+        users:
+          - login: alice
+            password: pw
+        authorizations:
+          - user: alice
+            note: generated
+            scopes: repo
+            note_url: http://example.com/why
+    """
+    first, second = Store(seed=5), Store(seed=5)
+
+    (auth,) = load_scenario(first, write(text)).authorizations
+    (again,) = load_scenario(second, write(text)).authorizations
+
+    assert len(auth.token) == 40 and int(auth.token, 16) >= 0
+    assert auth.token == again.token  # same seed, same token
+    assert first.authorization_by_token(auth.token) is auth
+    assert auth.scopes == ["repo"]  # one scope may be given as a string
+    assert auth.note_url == "http://example.com/why"
+    assert auth.client_id is None
+
+
+def test_the_demo_scenario_loads() -> None:
+    store = Store()
+
+    loaded = load_scenario(store, DEMO_SCENARIO)
+
+    assert DEMO_SCENARIO.name == "demo.yaml" and DEMO_SCENARIO.is_file()
+    assert validate_scenario(DEMO_SCENARIO) == []
+    assert {u.login for u in loaded.users} >= {"octocat", "hubot", "monalisa"}
+    monalisa = store.user("monalisa")
+    assert monalisa.two_factor.type == "sms"
+    assert totp.check_secret(monalisa.two_factor.secret) is None
+    assert len(monalisa.two_factor.secret) == 32
+    assert any(auth.personal and auth.note for auth in loaded.authorizations)
+    assert any(not auth.personal and auth.fingerprint for auth in loaded.authorizations)
+
+
+def test_a_mapping_loads_too() -> None:
+    store = Store()
+    scenario = {
+        "users": [{"login": "alice", "password": "pw", "site_admin": True}],
+        "authorizations": [{"user": "alice", "note": "ci", "scopes": ["repo", "gist"]}],
+    }
+
+    loaded = load_scenario(store, scenario)
+
+    assert store.user("alice").site_admin is True
+    assert loaded.authorizations[0].scopes == ["repo", "gist"]
+
+
+def test_problems_in_a_mapping_have_no_line() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(Store(), {"users": [{"login": "alice"}], "extra": 1})
+
+    assert caught.value.problems == [
+        Problem(
+            "<scenario>",
+            None,
+            "extra",
+            "unknown key; expected one of: version, users, oauth_apps, authorizations",
+        ),
+        Problem("<scenario>", None, "users[0].password", "required key is missing"),
+    ]
+    assert str(caught.value.problems[1]) == "<scenario>: users[0].password: required key is missing"
+
+
+def test_yaml_text_is_named_by_the_given_filename() -> None:
+    scenario = parse_scenario_text("users:\n  - login: alice\n", "inline.yaml")
+
+    assert validate_scenario(scenario) == [
+        Problem("inline.yaml", 2, "users[0].password", "required key is missing")
+    ]
+    assert load_scenario(Store(), parse_scenario_text("users: []\n")) == Loaded((), (), ())
+
+
+def test_tokens_may_use_users_and_apps_already_in_the_store(in_tmp: Path) -> None:
+    store = seeded_store()
+
+    loaded = load_scenario(
+        store,
+        write(f"""
+            authorizations:
+              - user: ALICE
+                app: {APP_ID}
+                fingerprint: another
+        """),
+    )
+
+    assert loaded.authorizations[0].user_id == store.user("alice").id
+    assert len(store.authorizations()) == 3
+
+
+def test_anchors_and_merge_keys_work(in_tmp: Path) -> None:
+    store = Store()
+
+    load_scenario(
+        store,
+        write("""
+            users:
+              - &base
+                login: alice
+                password: shared-pass
+              - <<: *base
+                login: bob
+        """),
+    )
+
+    assert [(u.login, u.password) for u in store.users()] == [
+        ("alice", "shared-pass"),
+        ("bob", "shared-pass"),
+    ]
+
+
+# ---------------------------------------------------------------------------------- mistakes
+
+CASES = {
+    "unknown top-level key": (
+        """
+        version: 1
+        user:
+          - login: alice
+        """,
+        [
+            "s.yaml:2: user: unknown key; expected one of:"
+            " version, users, oauth_apps, authorizations"
+        ],
+    ),
+    "unknown nested key": (
+        """
+        users:
+          - login: alice
+            password: pw
+            admin: true
+        """,
+        [
+            "s.yaml:4: users[0].admin: unknown key; expected one of: login, password, site_admin,"
+            " name, email, two_factor"
+        ],
+    ),
+    "required key missing": (
+        """
+        users:
+          - login: alice
+        oauth_apps:
+          - client_id: aaaaaaaaaaaaaaaaaaaa
+        """,
+        [
+            "s.yaml:2: users[0].password: required key is missing",
+            "s.yaml:4: oauth_apps[0].name: required key is missing",
+        ],
+    ),
+    "version other than 1": (
+        "version: 2\n",
+        ["s.yaml:1: version: unsupported version 2; this fake reads version 1"],
+    ),
+    "wrong types": (
+        """
+        users:
+          - login: alice
+            password: 1234
+            site_admin: "yes"
+          - login: false
+            password: pw
+        """,
+        [
+            "s.yaml:3: users[0].password: must be a string, not int 1234 (quote it)",
+            "s.yaml:4: users[0].site_admin: must be true or false, not a string",
+            "s.yaml:5: users[1].login: must be a string, not the boolean false (quote it)",
+        ],
+    ),
+    "sections that are not lists": (
+        """
+        users: alice
+        authorizations:
+          - user: alice
+            note: n
+            scopes: {repo: true}
+        """,
+        [
+            "s.yaml:1: users: must be a list, not a string",
+            "s.yaml:5: authorizations[0].scopes: must be a list of scopes or one scope,"
+            " not a mapping",
+        ],
+    ),
+    "login repeated, ignoring case": (
+        """
+        users:
+          - login: alice
+            password: pw
+          - login: Alice
+            password: pw
+        """,
+        [
+            "s.yaml:4: users[1].login: login 'Alice' repeated (logins ignore case;"
+            " first at users[0], line 2)"
+        ],
+    ),
+    "client_id repeated or reserved": (
+        """
+        oauth_apps:
+          - name: one
+            client_id: aaaaaaaaaaaaaaaaaaaa
+          - name: two
+            client_id: aaaaaaaaaaaaaaaaaaaa
+          - name: three
+            client_id: "00000000000000000000"
+        """,
+        [
+            "s.yaml:5: oauth_apps[1].client_id: client_id repeated"
+            " (first at oauth_apps[0], line 2)",
+            "s.yaml:7: oauth_apps[2].client_id: is reserved for personal access tokens",
+        ],
+    ),
+    "token of a missing user or app": (
+        """
+        users:
+          - login: alice
+            password: pw
+        oauth_apps:
+          - name: tool
+            client_id: aaaaaaaaaaaaaaaaaaaa
+        authorizations:
+          - user: bob
+            app: aaaaaaaaaaaaaaaaaaaa
+          - user: alice
+            app: bbbbbbbbbbbbbbbbbbbb
+        """,
+        [
+            "s.yaml:8: authorizations[0].user: no user 'bob'; known users: alice",
+            "s.yaml:11: authorizations[1].app: no OAuth app with client_id"
+            " 'bbbbbbbbbbbbbbbbbbbb'; known apps: aaaaaaaaaaaaaaaaaaaa",
+        ],
+    ),
+    "bad two-factor settings": (
+        """
+        users:
+          - login: short
+            password: pw
+            two_factor:
+              type: sms
+              totp_secret: ABCDEFGHABCDEFGH
+          - login: robot
+            password: pw
+            two_factor:
+              type: voice
+              totp_secret: not-base-32!
+          - login: other
+            password: pw
+            two_factor: {type: app}
+        """,
+        [
+            "s.yaml:6: users[0].two_factor.totp_secret: " + totp.check_secret("ABCDEFGHABCDEFGH"),
+            "s.yaml:10: users[1].two_factor.type: must be 'app' or 'sms', not 'voice'",
+            "s.yaml:11: users[1].two_factor.totp_secret: " + totp.check_secret("not-base-32!"),
+            "s.yaml:14: users[2].two_factor.totp_secret: required key is missing",
+        ],
+    ),
+    "token value repeated": (
+        f"""
+        users:
+          - login: alice
+            password: pw
+        authorizations:
+          - user: alice
+            note: one
+            token: {TOKEN}
+          - user: alice
+            note: two
+            token: {TOKEN}
+        """,
+        ["s.yaml:10: authorizations[1].token: token repeated (first at authorizations[0], line 5)"],
+    ),
+    "personal token without a note, or with a repeated one": (
+        """
+        users:
+          - login: alice
+            password: pw
+          - login: bob
+            password: pw
+        authorizations:
+          - user: alice
+            scopes: repo
+          - user: alice
+            note: laptop
+          - user: bob
+            note: laptop
+          - user: ALICE
+            note: laptop
+        """,
+        [
+            "s.yaml:7: authorizations[0].note: a personal access token (no app) needs a note",
+            "s.yaml:14: authorizations[3].note: 'ALICE' already has a personal token with this"
+            " note (at authorizations[1], line 9)",
+        ],
+    ),
+    "fingerprint repeated for the same user and app": (
+        """
+        users:
+          - login: alice
+            password: pw
+        oauth_apps:
+          - name: tool
+            client_id: aaaaaaaaaaaaaaaaaaaa
+          - name: other
+            client_id: bbbbbbbbbbbbbbbbbbbb
+        authorizations:
+          - user: alice
+            app: aaaaaaaaaaaaaaaaaaaa
+            fingerprint: laptop
+          - user: alice
+            app: bbbbbbbbbbbbbbbbbbbb
+            fingerprint: laptop
+          - user: alice
+            app: aaaaaaaaaaaaaaaaaaaa
+            fingerprint: laptop
+        """,
+        [
+            "s.yaml:18: authorizations[2].fingerprint: fingerprint repeated for this user and app"
+            " (first at authorizations[0], line 10)"
+        ],
+    ),
+    "unknown scopes": (
+        """
+        users:
+          - login: alice
+            password: pw
+        authorizations:
+          - user: alice
+            note: n
+            scopes:
+              - repo
+              - write:everything
+              - 7
+          - user: alice
+            note: m
+            scopes: admin
+        """,
+        [
+            "s.yaml:9: authorizations[0].scopes[1]: unknown OAuth scope 'write:everything'",
+            "s.yaml:10: authorizations[0].scopes[2]: a scope must be a string, not int 7",
+            "s.yaml:13: authorizations[1].scopes: unknown OAuth scope 'admin'",
+        ],
+    ),
+    "YAML syntax error": (
+        """
+        users:
+          - login: alice
+            password: pw
+           site_admin: true
+        """,
+        [
+            "s.yaml:4: (document): invalid YAML: while parsing a block collection:"
+            " expected <block end>, but found '<block mapping start>'"
+        ],
+    ),
+    "a tag the safe loader refuses": (
+        """
+        users:
+          - login: alice
+            password: !!python/object/apply:os.system [echo hi]
+        """,
+        [
+            "s.yaml:3: users[0].password: cannot read this value: could not determine a"
+            " constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"
+        ],
+    ),
+    "a date where a string belongs": (
+        """
+        users:
+          - login: alice
+            password: 2019-09-01
+          - login: bob
+            password: 2019-02-30
+        """,
+        [
+            "s.yaml:3: users[0].password: must be a string, not the date 2019-09-01 (quote it)",
+            "s.yaml:5: users[1].password: cannot read this value: day is out of range for month",
+        ],
+    ),
+    "top level that is not a mapping": (
+        """
+        - login: alice
+          password: pw
+        """,
+        ["s.yaml:1: (document): must be a mapping, not a list"],
+    ),
+    "empty document": (
+        "# nothing here\n",
+        ["s.yaml:1: (document): the document is empty; expected a mapping with users, ..."],
+    ),
+    "key repeated within one mapping": (
+        """
+        users:
+          - login: alice
+            password: one
+            password: two
+        users: []
+        """,
+        [
+            "s.yaml:4: users[0].password: key repeated (first at line 3); YAML would keep only"
+            " the last",
+            "s.yaml:5: users: key repeated (first at line 1); YAML would keep only the last",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), list(CASES.values()), ids=list(CASES))
+def test_each_mistake_is_reported_at_its_line(in_tmp: Path, text: str, expected: list[str]) -> None:
+    assert problems(text) == expected
+
+
+def test_all_problems_of_a_file_are_reported_together() -> None:
+    found = validate_scenario(HERE / "broken.yaml")
+
+    file = str(HERE / "broken.yaml")
+    assert [(p.file, p.line, p.path) for p in found] == [
+        (file, 6, "users[1].login"),
+        (file, 8, "users[2].password"),
+        (file, 9, "users[2].passwd"),
+        (file, 16, "authorizations[0].scopes[1]"),
+        (file, 17, "authorizations[1].user"),
+    ]
+    assert found[-1].message == "no user 'carol'; known users: alice, bob"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(Store(), HERE / "broken.yaml")
+    assert caught.value.problems == found
+    assert str(caught.value).splitlines() == [str(problem) for problem in found]
+    assert all(line.startswith(f"{file}:") for line in str(caught.value).splitlines())
+
+
+def test_conflicts_with_what_the_store_holds_are_reported(in_tmp: Path) -> None:
+    store = seeded_store()
+
+    found = problems(
+        f"""
+        users:
+          - login: Alice
+            password: pw
+        oauth_apps:
+          - name: again
+            client_id: {APP_ID}
+        authorizations:
+          - user: alice
+            note: laptop
+          - user: alice
+            app: {APP_ID}
+            fingerprint: fp
+          - user: alice
+            note: other
+            token: {TOKEN}
+        """,
+        store,
+    )
+
+    assert found == [
+        "s.yaml:2: users[0].login: user 'Alice' already exists in the store",
+        f"s.yaml:6: oauth_apps[0].client_id: an app with client_id '{APP_ID}' already exists"
+        " in the store",
+        "s.yaml:9: authorizations[0].note: 'alice' already has a personal token with this note"
+        " in the store",
+        "s.yaml:12: authorizations[1].fingerprint: the store already has a token with this"
+        " fingerprint for this user and app",
+        "s.yaml:15: authorizations[2].token: token ...01234567 is already in the store",
+    ]
+
+
+def test_a_missing_file_is_a_problem_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(Store(), missing)
+
+    message = "cannot read the file: No such file or directory"
+    assert str(caught.value) == f"{missing}: (document): {message}"
+
+
+def test_an_absolute_path_is_named_in_the_message(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("users:\n  - login: alice\n    password: pw\n    site_admin: 1\n")
+
+    with pytest.raises(ScenarioError, match=r"bad\.yaml") as caught:
+        load_scenario(Store(), path)
+
+    assert str(caught.value) == f"{path}:4: users[0].site_admin: must be true or false, not int 1"
+
+
+# ---------------------------------------------------------------------------------- all or nothing
+
+
+def test_a_bad_file_leaves_a_seeded_store_as_it_was(in_tmp: Path) -> None:
+    store, control = seeded_store(), seeded_store()
+    before = state(store)
+
+    # Everything is fine except the very last line, so a loader that applied item by item
+    # would already have added the user, the app and the first token.
+    problems(
+        """
+        users:
+          - login: bob
+            password: pw
+        oauth_apps:
+          - name: new app
+            client_id: bbbbbbbbbbbbbbbbbbbb
+        authorizations:
+          - user: bob
+            app: bbbbbbbbbbbbbbbbbbbb
+          - user: bob
+            scopes: [no-such-scope]
+            note: n
+        """,
+        store,
+    )
+
+    assert state(store) == before
+    assert store.user("bob") is None and store.app("bbbbbbbbbbbbbbbbbbbb") is None
+    # ids and the seeded token sequence carry on as if nothing had been tried
+    assert store.add_user("carol", "pw").id == control.add_user("carol", "pw").id == 2
+    assert store.add_authorization("carol", note="x").token == (
+        control.add_authorization("carol", note="x").token
+    )
+
+
+def test_replace_resets_only_when_the_scenario_is_good(in_tmp: Path) -> None:
+    store = seeded_store()
+    before = state(store)
+
+    problems("users:\n  - login: bob\n", store)
+    with pytest.raises(ScenarioError):
+        load_scenario(store, write("users:\n  - login: bob\n"), replace=True)
+    assert state(store) == before
+
+    loaded = load_scenario(store, EXAMPLE, replace=True)
+
+    assert [u.login for u in store.users()] == ["octocat", "hubot"]
+    assert [u.id for u in loaded.users] == [1, 2]
+    assert len(store.journal.events) == 1
+
+
+@pytest.mark.parametrize("replace", [False, True], ids=["add", "replace"])
+def test_a_store_that_refuses_half_way_is_rolled_back(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, replace: bool
+) -> None:
+    store, control = seeded_store(), seeded_store()
+    alice = store.user("alice")
+    before = state(store)
+    journal = store.journal.events
+    store.clock.advance(minutes=5)  # so a touched grant would show a new updated_at
+    real = store.add_authorization
+    calls: list[str] = []
+
+    # A rule the checks here do not know about (the store's own verbs get the final say).
+    def refuse_second(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 2:
+            raise SeedError("the store refuses this one")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "add_authorization", refuse_second)
+    # Replacing, the scenario is checked against an empty store, so it may reuse alice's names.
+    login, client_id = ("alice", APP_ID) if replace else ("bob", "bbbbbbbbbbbbbbbbbbbb")
+    text = f"""
+        users:
+          - login: {login}
+            password: pw
+        oauth_apps:
+          - name: new app
+            client_id: {client_id}
+        authorizations:
+          - user: alice
+            app: {APP_ID}
+            fingerprint: fresh
+          - user: alice
+            note: second
+    """
+
+    found = problems(text, store, replace=replace)
+
+    assert found == ["s.yaml:11: authorizations[1]: the store refuses this one"]
+    assert len(calls) == 2
+    assert state(store) == before
+    # put back in place: the objects and lists callers hold are still the live ones
+    assert store.user("alice") is alice
+    assert store.journal.events is journal
+    monkeypatch.undo()
+    assert store.add_user("carol", "pw").id == control.add_user("carol", "pw").id
+    assert store.add_authorization("carol", note="x").token == (
+        control.add_authorization("carol", note="x").token
+    )
+
+
+def test_validate_reports_what_only_the_store_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self, name, url=None, **kwargs):
+        raise SeedError(f"no apps called {name!r} today")
+
+    monkeypatch.setattr(Store, "add_app", refuse)
+
+    found = validate_scenario(EXAMPLE)
+
+    assert [str(problem) for problem in found] == [
+        f"{EXAMPLE}:13: oauth_apps[0]: no apps called 'my github app' today",
+        f"{EXAMPLE}:18: authorizations[0]: no OAuth app with client_id 'abcde12345fghij67890'",
+    ]
