@@ -38,7 +38,8 @@ def credentials(headers: Mapping[str, str]) -> Credentials | None:
     if scheme == "basic" and rest:
         try:
             decoded = base64.b64decode(rest, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            # ValueError: b64decode refuses a str with non-ASCII characters outright.
             raise BadCredentials() from None
         username, sep, secret = decoded.partition(":")
         if sep:
@@ -55,6 +56,10 @@ def password_user(store: Store, headers: Mapping[str, str], *, sends_sms: bool =
     if creds is None:
         raise Unauthorized()
     if creds.scheme == "token":
+        if store.token_owner(creds.secret) is None:
+            # Credentials are checked before the endpoint's rules, as everywhere else: a dead
+            # or made-up token is 401, like Basic login:GARBAGE. [decision]
+            raise BadCredentials()
         raise BasicAuthOnly()
     user = store.user(creds.username)
     if user is None:
@@ -123,3 +128,24 @@ def token_user(store: Store, headers: Mapping[str, str]) -> tuple[User, Authoriz
         # Revoked, reset or never issued. [GHE_BEHAVIOR: inferred]
         raise BadCredentials()
     return owner
+
+
+def optional_user(
+    store: Store, headers: Mapping[str, str]
+) -> tuple[User, Authorization | None] | OAuthApp | None:
+    """Credentials sent to an endpoint that needs none (the API root, /meta, unknown paths).
+
+    GHE checked whatever credentials came with any request before routing it, so
+    ``curl -u foo:bar .../api/v3`` is 401 Bad credentials and a locked-out login is refused
+    there too (the 2.18 docs' "Failed login limit" samples). None: no credentials, anonymous.
+    An app's ``client_id:client_secret`` only identifies the app (the docs' "OAuth2
+    key/secret"): the app is returned and the request goes on as anonymous.
+    """
+    creds = credentials(headers)
+    if creds is None:
+        return None
+    if creds.scheme == "basic" and store.user(creds.username) is None:
+        app = store.authenticate_app(creds.username, creds.secret)
+        if app is not None:
+            return app
+    return token_user(store, headers)

@@ -97,6 +97,9 @@ def get_authorization(authorization_id: int) -> Response:
 # github3.py updates with POST; GHE took it as PATCH. [GHE_BEHAVIOR: rec]
 @bp.route("/authorizations/<int:authorization_id>", methods=["PATCH", "POST"])
 def update_authorization(authorization_id: int) -> Response:
+    # [decision] The resource is looked up before the body is read, as GHE's handlers found
+    # the record first: a missing (or another user's) id is 404 whatever the body holds.
+    store().get_authorization(current_user(), authorization_id)
     body = json_body(request)
     changes = {
         name: value
