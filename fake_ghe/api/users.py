@@ -13,7 +13,9 @@ bp = Blueprint("users", __name__)
 
 @bp.get("/user")
 def authenticated_user() -> Response:
-    response = cached_json(serializers.private_user(current_user(), urls()))
+    user = current_user()
+    # A single resource: Last-Modified too, so the docs' If-Modified-Since sample gets its 304.
+    response = cached_json(serializers.private_user(user, urls()), last_modified=user.created_at)
     token = g.get("token_authorization")
     if token is not None:
         # Only token-authenticated responses carry the token's scopes. [GHE_BEHAVIOR: rec]
