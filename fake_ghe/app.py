@@ -9,14 +9,16 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from . import auth, faults
 from .api import FakeContext, context
 from .config import Config
 from .errors import GHEError, NotFound
 from .faults import Fault
+from .model import Authorization, OAuthApp, User
 from .store import Store
-from .wire import json_response
+from .wire import CORS_HEADERS, cors_preflight, json_response
 
 log = logging.getLogger("fake_ghe")
 
@@ -34,7 +36,9 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
     from .api import applications, authorizations, grants, users
 
     config = config or Config()
-    app = Flask("fake_ghe")
+    # No app-wide /static route: the state page serves its assets under the admin prefix,
+    # so --no-admin leaves nothing but the GHE API.
+    app = Flask("fake_ghe", static_folder=None)
     fake = FakeContext(store=store or Store(), config=config)
     app.extensions["fake_ghe"] = fake
     request_ids = itertools.count(1)
@@ -42,11 +46,27 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
     for blueprint in (authorizations.bp, grants.bp, applications.bp, users.bp):
         app.register_blueprint(blueprint, url_prefix=config.api_prefix)
 
+    admin_prefix: str | None = None
+    if config.admin:
+        from . import admin
+
+        admin.register(app)
+        admin_prefix = admin.PREFIX
+
+    def is_admin(path: str) -> bool:
+        return admin_prefix is not None and (
+            path == admin_prefix or path.startswith(admin_prefix + "/")
+        )
+
     @app.before_request
     def authenticate() -> Response | None:
         g.request_id = next(request_ids)
         g.principal = None
         g.rate_headers = None
+        if is_admin(request.path):
+            # The admin API and state page control the fake: no GHE auth, and no fault or
+            # hook may stand between a user and the endpoint that clears it.
+            return None
         fault = fake.faults.take(request.method, request.path, _api_path(request.path))
         if fault is not None:
             answer = _fire(fault)
@@ -56,15 +76,24 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
             early = hook()
             if early is not None:
                 return early
-        if not request.path.startswith(config.api_prefix + "/"):
+        api_path = request.path[len(config.api_prefix) :]
+        if not request.path.startswith(config.api_prefix) or api_path[:1] not in ("", "/"):
             return None
-        _authenticate(fake, request.path[len(config.api_prefix) :])
+        if request.method == "OPTIONS" and "Origin" in request.headers:
+            # A browser's CORS preflight carries no credentials: answered before auth.
+            return cors_preflight()
+        _authenticate(fake, api_path or "/")
         if request.method == "OPTIONS":
             raise NotFound()
         return None
 
     @app.after_request
     def finish(response: Response) -> Response:
+        # GHE's status lines read "401 Unauthorized" (the docs' `curl -i` samples); werkzeug's
+        # default reason is upper case ("401 UNAUTHORIZED").
+        reason = HTTP_STATUS_CODES.get(response.status_code)
+        if reason:
+            response.status = f"{response.status_code} {reason}"
         headers = response.headers
         headers["X-GitHub-Media-Type"] = "github.v3; format=json"
         rid = g.get("request_id", 0)
@@ -72,6 +101,12 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
         headers["X-GitHub-Enterprise-Version"] = config.enterprise_version
         if g.get("rate_headers"):
             headers.update(g.rate_headers)
+        if is_admin(request.path):
+            return response  # the call journal lists what clients asked of GHE, not the admin
+        if "Origin" in request.headers:
+            # [decision] only for requests from a browser (they carry Origin); GHE sent these
+            # on every answer, but nothing else reads them.
+            headers.update(CORS_HEADERS)
         with fake.store.lock:
             fake.store.journal.call(
                 at=fake.store.clock.now(),
@@ -88,6 +123,11 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
+        # An exception outside a view (e.g. in after_request) reaches here wrapped in a 500:
+        # it is just as much a bug in the fake.
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, Exception):
+            return unexpected(original)
         # Flask's 405 for a method a path lacks: GHE said 404, and clients rely on it.
         if error.code in (404, 405):
             return ghe_error(NotFound())
@@ -110,8 +150,10 @@ def _api_path(path: str) -> str:
 
 def _fire(fault: Fault) -> Response | None:
     """Play an armed fault; None lets the request go on (a delay alone only slows it)."""
-    if fault.delay:
-        faults.sleep(fault.delay)
+    if fault.delay and not context().faults.sleep(fault.delay, request.environ):
+        # Cut short (the client's timeout passed, or the fake was reset): no answer at all.
+        request.environ[faults.DISCONNECT_KEY] = True
+        return Response(b"", status=502)
     if fault.disconnect:
         request.environ[faults.DISCONNECT_KEY] = True
         return Response(b"", status=502)
@@ -127,7 +169,11 @@ def _fire(fault: Fault) -> Response | None:
 def _authenticate(fake: FakeContext, path: str) -> None:
     store, headers = fake.store, request.headers
     if USER_PATHS.match(path):
-        sends_sms = request.method in ("POST", "PUT") and path.startswith("/authorizations")
+        # Only a request that would create a token texts a code: POST /authorizations and
+        # PUT /authorizations/clients/..., not POST /authorizations/{id} (an update). [decision]
+        sends_sms = (request.method == "POST" and path == "/authorizations") or (
+            request.method == "PUT" and path.startswith("/authorizations/clients/")
+        )
         user = auth.password_user(store, headers, sends_sms=sends_sms)
         g.user, g.principal = user, user.login
         g.rate_headers = store.consume_rate_limit(user)
@@ -138,15 +184,30 @@ def _authenticate(fake: FakeContext, path: str) -> None:
     elif TOKEN_PATHS.match(path):
         user, token = auth.token_user(store, headers)
         g.user, g.token_authorization = user, token
-        g.principal = f"{user.login} (token ...{token.token_last_eight})" if token else user.login
+        g.principal = _user_principal(user, token)
         g.rate_headers = store.consume_rate_limit(user)
+    else:
+        # The root, /meta and paths the fake lacks: credentials are optional but, when sent,
+        # checked like anywhere else. [docs: failed login limit]
+        found = auth.optional_user(store, headers)
+        if isinstance(found, OAuthApp):
+            g.principal = f"app:{found.client_id}"
+        elif found is not None:
+            user, token = found
+            g.principal = _user_principal(user, token)
+            g.rate_headers = store.consume_rate_limit(user)
+
+
+def _user_principal(user: User, token: Authorization | None) -> str:
+    return f"{user.login} (token ...{token.token_last_eight})" if token else user.login
 
 
 def redacted_path() -> str:
     """The request path and query for the call journal, tokens and secrets masked."""
     path = request.path
     prefix = context().config.api_prefix
-    match = APP_PATHS.match(path[len(prefix) :]) if path.startswith(prefix) else None
+    # Also without the prefix: a client with a wrong base URL still sends its real token.
+    match = APP_PATHS.match(path[len(prefix) :] if path.startswith(prefix) else path)
     if match:
         token = match["token"]
         path = path[: len(path) - len(token)] + mask(token)

@@ -1,55 +1,254 @@
-"""The ``fake-ghe`` command: ``serve`` a throwaway GHE."""
+"""The ``fake-ghe`` command: ``serve`` a throwaway GHE, ``check`` a scenario file."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
 
 from . import __version__
+
+READY = "ready"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fake-ghe",
-        description="An in-memory fake of the GitHub Enterprise Server 2.18 OAuth Authorizations API.",
+        description="An in-memory fake of the GitHub Enterprise Server 2.18 "
+        "OAuth Authorizations API.",
     )
     parser.add_argument("--version", action="version", version=f"fake-ghe {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the API on a local port")
-    serve.add_argument("--scenario", help="YAML scenario to load (default: the built-in demo)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the API until interrupted",
+        description="Serve a fake GHE until SIGINT or SIGTERM. Once it listens, one JSON line "
+        "with its URLs is printed on stdout.",
+    )
+    source = serve.add_mutually_exclusive_group()
+    source.add_argument(
+        "--scenario", metavar="FILE", help="YAML scenario to load (default: the built-in demo)"
+    )
+    source.add_argument("--empty", action="store_true", help="start with no users, apps or tokens")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=0, help="port to bind (default 0: a free one)")
+    serve.add_argument(
+        "--port", type=int, default=0, help="port to bind (default 0: any free port)"
+    )
+    serve.add_argument(
+        "--hostname",
+        metavar="NAME",
+        help="public host name for the `url` fields, e.g. ghe.example.com (https is assumed; "
+        "give http://NAME for plain http). Default: the Host each request was sent to",
+    )
+    serve.add_argument(
+        "--seed", help="make generated tokens, client ids and secrets the same on every run"
+    )
+    serve.add_argument(
+        "--freeze-time",
+        metavar="TIME",
+        type=_time_argument,
+        help="stop the clock at an ISO 8601 time (e.g. 2019-09-01T12:00:00Z); with --seed, "
+        "every answer is the same byte for byte on every run",
+    )
+    serve.add_argument(
+        "--no-admin",
+        action="store_true",
+        help="leave out the admin API and state page under /_fake_ghe/",
+    )
+    serve.add_argument(
+        "--quiet", action="store_true", help="no banner and no request log on stderr"
+    )
+    serve.add_argument(
+        "--url-file",
+        metavar="PATH",
+        help="write the base URL (http://HOST:PORT) to PATH once listening; removed on exit",
+    )
+
+    check = commands.add_parser(
+        "check",
+        help="validate scenario files",
+        description="Print every problem as FILE:LINE: KEY: MESSAGE; exit 1 if there is any.",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "serve":
-        return serve(args)
-    return 2
+    try:
+        if args.command == "serve":
+            return serve(args)
+        return check(args.files)
+    except KeyboardInterrupt:
+        return 130  # interrupted before serve() took over SIGINT
+
+
+# ------------------------------------------------------------------ check
+
+
+def check(files: Sequence[str], out: TextIO | None = None) -> int:
+    from .scenario import validate_scenario
+
+    out = out or sys.stdout
+    found = 0
+    for name in files:
+        problems = validate_scenario(name)
+        for problem in problems:
+            print(problem, file=out)
+        if not problems:
+            print(f"{name}: ok", file=out)
+        found += len(problems)
+    return 1 if found else 0
+
+
+# ------------------------------------------------------------------ serve
 
 
 def serve(args: argparse.Namespace) -> int:
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+
+    from .admin import Baseline, set_baseline
     from .app import create_app
-    from .scenario import DEMO_SCENARIO, ScenarioError, load_scenario
+    from .clock import Clock
+    from .config import Config
+    from .scenario import DEMO_SCENARIO, ScenarioError, load_scenario, read_scenario
     from .server import LiveServer, PortInUse
     from .store import Store
 
-    store = Store()
+    url_file = Path(args.url_file) if args.url_file else None
+    if url_file is not None:
+        # A file left by an earlier run must not send a waiting script to a dead port.
+        with contextlib.suppress(FileNotFoundError):
+            url_file.unlink()
+
+    store = Store(seed=_seed(args.seed), clock=Clock(frozen_at=args.freeze_time))
+    scenario = None
+    if not args.empty:
+        scenario = read_scenario(args.scenario or DEMO_SCENARIO)
+        try:
+            load_scenario(store, scenario)
+        except ScenarioError as error:
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            print("fake-ghe: the scenario was not loaded; not serving", file=sys.stderr)
+            return 1
+
+    scheme, hostname = _public_host(args.hostname)
+    config = Config(hostname=hostname, scheme=scheme, admin=not args.no_admin)
+    app = create_app(store, config)
+    if config.admin:
+        set_baseline(app, Baseline(scenario=scenario, frozen_at=args.freeze_time))
+    if not args.quiet:
+        _log_requests(app, sys.stderr)
+
     try:
-        load_scenario(store, args.scenario or DEMO_SCENARIO)
-    except (ScenarioError, OSError) as error:
-        print(f"fake-ghe: {error}", file=sys.stderr)
-        return 1
-    try:
-        server = LiveServer(create_app(store), args.host, args.port)
+        server = LiveServer(app, args.host, args.port)
     except PortInUse as error:
-        print(f"fake-ghe: {error}", file=sys.stderr)
+        # strerror is the whole sentence; str() would prefix "[Errno 98]".
+        print(f"fake-ghe: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"fake-ghe serving {server.root_url}/api/v3", flush=True)
+    server.start()
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        root = _root_url(args.host, server.port)
+        ready = {
+            "event": READY,
+            "url": root,
+            "api_url": root + config.api_prefix,
+            "admin_url": root + "/_fake_ghe/" if config.admin else None,
+            "pid": os.getpid(),
+            "version": __version__,
+        }
+        print(json.dumps(ready), flush=True)
+        if not args.quiet:
+            _banner(ready, sys.stderr)
+        # Last, so a script that waits for the file has all startup output behind it.
+        if url_file is not None:
+            _write_atomically(url_file, root + "\n")
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+        if url_file is not None:
+            with contextlib.suppress(FileNotFoundError):
+                url_file.unlink()
+    if not args.quiet:
+        print("fake-ghe: stopped", file=sys.stderr)
     return 0
+
+
+def _seed(raw: str | None) -> int | str | None:
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
+def _time_argument(raw: str) -> datetime:
+    from .admin.api import parse_time
+
+    try:
+        return parse_time(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 time like 2019-09-01T12:00:00Z: {raw!r}"
+        ) from None
+
+
+def _public_host(raw: str | None) -> tuple[str, str | None]:
+    if raw is None:
+        return "https", None
+    scheme, sep, rest = raw.partition("://")
+    if sep:
+        return scheme, rest.rstrip("/")
+    return "https", raw
+
+
+def _root_url(host: str, port: int) -> str:
+    # A wildcard address is where the server listens, not where a client can connect.
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """A script polling for the file never reads half a URL."""
+    partial = path.with_name(path.name + f".{os.getpid()}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _banner(ready: dict[str, Any], out: TextIO) -> None:
+    lines = [f"fake-ghe {__version__}: GHE 2.18 API at {ready['api_url']}"]
+    if ready["admin_url"]:
+        lines.append(f"  state page and admin API: {ready['admin_url']}")
+    lines.append("  Ctrl-C to stop")
+    print("\n".join(lines), file=out, flush=True)
+
+
+def _log_requests(app: Any, out: TextIO) -> None:
+    """One line per request on ``out``, tokens and secrets masked as in the call journal."""
+    from flask import g, request, request_finished
+
+    from .app import redacted_path
+
+    def log(sender: Any, response: Any, **extra: Any) -> None:
+        who = g.get("principal")
+        line = f"{response.status_code} {request.method} {redacted_path()}"
+        print(line + (f" ({who})" if who else ""), file=out, flush=True)
+
+    # weak=False: nothing else holds on to this function.
+    request_finished.connect(log, app, weak=False)

@@ -42,6 +42,12 @@ class Clock:
             self._frozen = moment
         return moment
 
+    def reset(self) -> None:
+        """Back to real time: not frozen, no offset."""
+        with self._lock:
+            self._frozen = None
+            self._offset = timedelta()
+
     def unfreeze(self) -> None:
         """Let time run again from where it stands."""
         with self._lock:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import threading
-import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -18,6 +17,11 @@ from .errors import DOCS
 # Set in the WSGI environ when a fault asks for a dropped connection; the transport
 # (in-process adapter or live server) turns it into a connection-level failure.
 DISCONNECT_KEY = "fake_ghe.disconnect"
+# The in-process adapter puts the client's read timeout (seconds) in the environ: a slow fault
+# longer than that gives up when the client would, and sets TIMED_OUT_KEY so the adapter can
+# raise the client's own timeout error. Over a real socket the client simply stops waiting.
+CLIENT_TIMEOUT_KEY = "fake_ghe.client_timeout"
+TIMED_OUT_KEY = "fake_ghe.timed_out"
 
 
 @dataclass
@@ -67,6 +71,8 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
+        # Set by reset() to wake requests still sleeping in a slow fault.
+        self._woken = threading.Event()
 
     def add(
         self,
@@ -128,11 +134,29 @@ class Faults:
         with self._lock:
             self._faults.clear()
 
+    def reset(self) -> None:
+        """Clear, and cut short every request still sleeping in a slow fault.
+
+        Those requests belong to the state being thrown away: they drop their connection
+        instead of going on to change the fresh state.
+        """
+        with self._lock:
+            self._faults.clear()
+            self._woken.set()
+            self._woken = threading.Event()
+
+    def sleep(self, seconds: float, environ: dict[str, Any]) -> bool:
+        """Sleep out a slow fault; False when cut short by the client's timeout or a reset."""
+        with self._lock:
+            woken = self._woken
+        limit = environ.get(CLIENT_TIMEOUT_KEY)
+        if limit is not None and seconds > limit:
+            woken.wait(limit)
+            environ[TIMED_OUT_KEY] = True
+            return False
+        # Real time, on purpose: a slow fault exists to trip the client's own timeouts.
+        return not woken.wait(seconds)
+
     def armed(self) -> list[Fault]:
         with self._lock:
             return list(self._faults)
-
-
-def sleep(seconds: float) -> None:
-    """Real time, on purpose: a slow fault exists to trip the client's own timeouts."""
-    time.sleep(seconds)

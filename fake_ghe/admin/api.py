@@ -1,0 +1,360 @@
+"""The admin API: seed, reset, inspect and break a running fake over HTTP (JSON)."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from ..api import context
+from ..clock import iso
+from ..scenario import (
+    DOCUMENT,
+    NO_FILE,
+    Loaded,
+    Problem,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    parse_scenario_text,
+    read_scenario,
+)
+from ..store import SeedError
+from . import admin_state, guard, state
+from .jsonio import AdminError, answer, check_keys, json_object
+
+bp = Blueprint("fake_ghe_admin", __name__)
+bp.before_request(guard.same_origin_only)
+
+FAULT_KEYS = (
+    "method",
+    "path",
+    "status",
+    "message",
+    "body",
+    "headers",
+    "delay",
+    "disconnect",
+    "times",
+)
+ADVANCE_KEYS = ("seconds", "minutes", "hours", "days")
+
+
+# ------------------------------------------------------------------ state as a whole
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    """Back to how the fake started: its scenario, its clock, no faults, journals restarted."""
+    fake, baseline = context(), admin_state().baseline
+    store = fake.store
+    # Requests still sleeping in a slow fault drop their connection rather than change the
+    # fresh state (as the pytest plugin's reset does).
+    fake.faults.reset()
+    with store.lock:
+        # The clock first, so the scenario's timestamps are the ones it got at startup.
+        if baseline.frozen_at is not None:
+            store.clock.freeze(baseline.frozen_at)
+        else:
+            store.clock.reset()
+        if baseline.scenario is not None:
+            load_scenario(store, baseline.scenario, replace=True)
+        else:
+            store.reset()
+        return answer(counts(state.snapshot(fake)))
+
+
+@bp.post("/scenario")
+def scenario() -> Response:
+    """Add a YAML (or JSON) scenario, all or nothing; ``?replace=true`` empties the store first."""
+    replace = request.args.get("replace", "").lower() in ("1", "true", "yes")
+    try:
+        loaded = load_scenario(context().store, body_scenario(), replace=replace)
+    except ScenarioError as error:
+        problems = error.problems
+        raise AdminError(
+            f"the scenario has {len(problems)} problem{'s' if len(problems) > 1 else ''}; "
+            "nothing was loaded",
+            errors=[str(problem) for problem in problems],
+        ) from None
+    return answer(loaded_data(loaded))
+
+
+def body_scenario() -> Scenario:
+    try:
+        text = request.get_data().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem(NO_FILE, None, DOCUMENT, "the body is not UTF-8")]) from None
+    parsed = parse_scenario_text(text, NO_FILE)
+    if parsed.data is None and parsed.problems:
+        # JSON is YAML, except for what YAML forbids, such as tabs as indentation: take such a
+        # body as JSON (its problems are then reported without line numbers).
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return parsed
+        if isinstance(data, dict):
+            return read_scenario(data)
+    return parsed
+
+
+def loaded_data(loaded: Loaded) -> dict[str, Any]:
+    """What a scenario made, full tokens included: the one time they are shown, as on create."""
+    return {
+        "users": [user.login for user in loaded.users],
+        "oauth_apps": [
+            {"name": app.name, "client_id": app.client_id, "client_secret": app.client_secret}
+            for app in loaded.apps
+        ],
+        "authorizations": [
+            {
+                "id": auth.id,
+                "user": _login(auth.user_id),
+                "app": auth.client_id,
+                "note": auth.note,
+                "scopes": list(auth.scopes),
+                "token": auth.token,
+            }
+            for auth in loaded.authorizations
+        ],
+    }
+
+
+def _login(user_id: int) -> str:
+    user = context().store.user_by_id(user_id)
+    return user.login if user else ""
+
+
+def counts(snapshot: dict[str, Any]) -> dict[str, int]:
+    return {key: len(snapshot[key]) for key in ("users", "oauth_apps", "grants", "authorizations")}
+
+
+@bp.get("/state")
+def get_state() -> Response:
+    return answer(state.snapshot(context()))
+
+
+# ------------------------------------------------------------------ journals
+
+
+@bp.get("/events")
+def events() -> Response:
+    """The domain journal: what happened to which token, oldest first; ``?since=SEQ``."""
+    found = state.events_since(context().store, _since())
+    return answer([state.event_data(event) for event in found])
+
+
+@bp.get("/calls")
+def calls() -> Response:
+    """The GHE requests the fake answered (secrets masked), oldest first; ``?since=SEQ``."""
+    found = state.calls_since(context().store, _since())
+    return answer([state.call_data(call) for call in found])
+
+
+def _since() -> int:
+    raw = request.args.get("since", "0")
+    if not raw.isdigit():
+        raise AdminError(f"since must be an event number (0 or more), not {raw!r}", status=400)
+    return int(raw)
+
+
+# ------------------------------------------------------------------ faults
+
+
+@bp.get("/faults")
+def list_faults() -> Response:
+    return answer([fault.describe() for fault in context().faults.armed()])
+
+
+@bp.post("/faults")
+def add_fault() -> Response:
+    """Arm a fault (the arguments of ``Faults.add``): the next ``times`` matching requests fail."""
+    body = json_object()
+    check_keys(body, FAULT_KEYS)
+    kwargs: dict[str, Any] = {
+        "method": _typed(body, "method", str, "a string", "*"),
+        "path": _typed(body, "path", str, "a string", "*"),
+        "status": _int(body, "status", None),
+        "message": _typed(body, "message", str, "a string", None),
+        "body": body.get("body"),
+        "headers": _headers(body),
+        "delay": _number(body, "delay", 0.0),
+        "disconnect": _typed(body, "disconnect", bool, "true or false", False),
+        "times": _int(body, "times", 1),
+    }
+    try:
+        fault = context().faults.add(**kwargs)
+    except ValueError as error:
+        raise AdminError(str(error)) from None
+    return answer(fault.describe(), 201)
+
+
+@bp.delete("/faults")
+def clear_faults() -> Response:
+    context().faults.clear()
+    return answer([])
+
+
+# ------------------------------------------------------------------ clock
+
+
+@bp.get("/clock")
+def get_clock() -> Response:
+    return answer(state.clock_data(context().store))
+
+
+@bp.post("/clock/freeze")
+def freeze() -> Response:
+    """Stop time, at ``{"at": ISO time}`` or now."""
+    body = json_object()
+    check_keys(body, ("at",))
+    context().store.clock.freeze(_moment(body, required=False))
+    return get_clock()
+
+
+@bp.post("/clock/unfreeze")
+def unfreeze() -> Response:
+    check_keys(json_object(), ())
+    context().store.clock.unfreeze()
+    return get_clock()
+
+
+@bp.post("/clock/set")
+def set_clock() -> Response:
+    """Jump to ``{"at": ISO time}``; a frozen clock stays frozen."""
+    body = json_object()
+    check_keys(body, ("at",))
+    moment = _moment(body, required=True)
+    assert moment is not None
+    context().store.clock.set(moment)
+    return get_clock()
+
+
+@bp.post("/clock/advance")
+def advance() -> Response:
+    """Move time on by ``{"seconds": N}`` (and/or minutes, hours, days)."""
+    body = json_object()
+    check_keys(body, ADVANCE_KEYS)
+    if not body:
+        raise AdminError(f"say how far: one or more of {', '.join(ADVANCE_KEYS)}")
+    steps = {key: _number(body, key, 0.0) for key in body}
+    try:
+        context().store.clock.advance(**steps)
+    except OverflowError:
+        raise AdminError("that is further than the clock can go") from None
+    return get_clock()
+
+
+def _moment(body: dict[str, Any], *, required: bool) -> datetime | None:
+    raw = body.get("at")
+    if raw is None:
+        if required:
+            raise AdminError('give the time as {"at": "2019-09-01T12:00:00Z"}')
+        return None
+    if not isinstance(raw, str):
+        raise AdminError(f"at must be an ISO 8601 time string, not {json.dumps(raw)}")
+    try:
+        return parse_time(raw)
+    except ValueError:
+        raise AdminError(
+            f"at must be an ISO 8601 time like 2019-09-01T12:00:00Z, not {raw!r}"
+        ) from None
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time; ``Z`` or no offset at all means UTC."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# ------------------------------------------------------------------ rate limit, two-factor
+
+
+@bp.post("/rate_limit")
+def rate_limit() -> Response:
+    """Turn rate limiting on (``{"limit": N, "window": seconds}``) or off (``{"limit": null}``)."""
+    body = json_object()
+    check_keys(body, ("limit", "window"))
+    if "limit" not in body:
+        raise AdminError('give the limit: {"limit": 60} (requests per user per window) or null')
+    limit = _int(body, "limit", None)
+    if limit is not None and limit < 1:
+        raise AdminError("limit must be at least 1 (or null to turn rate limiting off)")
+    window = _number(body, "window", 3600.0)
+    if window <= 0:
+        raise AdminError("window must be a positive number of seconds")
+    context().store.set_rate_limit(limit, timedelta(seconds=window))
+    return answer({"limit": limit, "window": window})
+
+
+@bp.post("/rate_limit/exhaust")
+def exhaust_rate_limit() -> Response:
+    """Use up the limit of ``{"login": ...}`` (or of every user): their next request gets 403."""
+    body = json_object()
+    check_keys(body, ("login",))
+    login = _typed(body, "login", str, "a string", None)
+    try:
+        context().store.exhaust_rate_limit(login)
+    except SeedError as error:
+        raise AdminError(str(error)) from None
+    return answer({"exhausted": login or "*"})
+
+
+@bp.get("/otp/<login>")
+def otp(login: str) -> Response:
+    """A valid code for a two-factor user now, and the codes "texted" to an SMS user."""
+    store = context().store
+    with store.lock:
+        user = store.user(login)
+        if user is None:
+            raise AdminError(f"no user {login!r}", status=404)
+        if user.two_factor is None:
+            raise AdminError(f"user {user.login!r} has no two-factor authentication", status=404)
+        return answer(
+            {
+                "login": user.login,
+                "type": user.two_factor.type,
+                "code": store.otp(user.login),
+                "sms_codes": list(store.sms_codes.get(user.login, [])),
+                "at": iso(store.clock.now()),
+            }
+        )
+
+
+# ------------------------------------------------------------------ body fields
+
+
+def _typed(body: dict[str, Any], key: str, kind: type, what: str, default: Any) -> Any:
+    value = body.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise AdminError(f"{key} must be {what}, not {json.dumps(value)}")
+    return value
+
+
+def _int(body: dict[str, Any], key: str, default: int | None) -> int | None:
+    if key in body and body[key] is None:
+        return None
+    return _typed(body, key, int, "a whole number", default)
+
+
+def _number(body: dict[str, Any], key: str, default: float) -> float:
+    value = body.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise AdminError(f"{key} must be a number, not {json.dumps(value)}")
+    return float(value)
+
+
+def _headers(body: dict[str, Any]) -> dict[str, str]:
+    value = body.get("headers")
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise AdminError('headers must be an object of strings, like {"Retry-After": "30"}')
+    return value

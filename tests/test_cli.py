@@ -1,0 +1,345 @@
+"""The ``fake-ghe`` command, run as a separate process the way scripts and CI jobs run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from fake_ghe import __version__
+
+from .test_admin_api import CLIENT_ID, CLIENT_SECRET, OCTOCAT, OCTOCAT_APP_TOKEN, SCENARIO
+
+REPO = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 5.0
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "fake_ghe", *args]
+
+
+def environment() -> dict[str, str]:
+    # The package is imported from the source tree whether or not it is installed.
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path}
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command(*args),
+        capture_output=True,
+        text=True,
+        env=environment(),
+        cwd=cwd,
+        timeout=START_TIMEOUT,
+        check=False,
+    )
+
+
+class Served:
+    """A ``fake-ghe serve`` process, its ready line, and (once stopped) what it printed."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            command("serve", *args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment(),
+        )
+        self.ready: dict[str, Any] = {}
+        self.stdout = self.stderr = ""
+
+    def wait_ready(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], START_TIMEOUT)
+        line = self.process.stdout.readline() if ready else ""
+        if not line:
+            self.stop(signal.SIGKILL)
+            pytest.fail(f"no ready line from fake-ghe serve; stderr:\n{self.stderr}")
+        self.ready = json.loads(line)
+        return self.ready
+
+    @property
+    def url(self) -> str:
+        return self.ready["url"]
+
+    def stop(self, signum: int = signal.SIGTERM) -> int:
+        """Send ``signum`` and wait for the exit code; kill it if it does not stop in time."""
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        try:
+            out, err = self.process.communicate(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, err = self.process.communicate()
+            pytest.fail(f"fake-ghe serve did not stop within {STOP_TIMEOUT} s of signal {signum}")
+        self.stdout += out
+        self.stderr += err
+        return self.process.returncode
+
+
+@pytest.fixture
+def serve() -> Iterator[Any]:
+    """Start servers with ``serve(*args)``; every one is killed at the end, whatever happened."""
+    started: list[Served] = []
+
+    def start(*args: str, wait: bool = True) -> Served:
+        served = Served("--port", "0", *args)
+        started.append(served)
+        if wait:
+            served.wait_ready()
+        return served
+
+    yield start
+    for served in started:
+        if served.process.poll() is None:
+            served.process.kill()
+            served.process.communicate()
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Path:
+    path = tmp_path / "ghe.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------ serve
+
+
+def test_ready_line_url_file_request_log_and_sigterm(serve, scenario_file, tmp_path):
+    url_file = tmp_path / "run" / "fake-ghe.url"
+    url_file.parent.mkdir()
+    url_file.write_text("http://127.0.0.1:1\n")  # left over from an earlier run
+    served = serve("--scenario", str(scenario_file), "--url-file", str(url_file))
+    ready = served.ready
+    port = int(ready["url"].rsplit(":", 1)[1])
+    assert ready == {
+        "event": "ready",
+        "url": f"http://127.0.0.1:{port}",
+        "api_url": f"http://127.0.0.1:{port}/api/v3",
+        "admin_url": f"http://127.0.0.1:{port}/_fake_ghe/",
+        "pid": served.process.pid,
+        "version": __version__,
+    }
+    # Written last, just after the ready line: a script that sees it has all startup output.
+    deadline = time.monotonic() + 5
+    while not url_file.exists() or url_file.read_text().startswith("http://127.0.0.1:1\n"):
+        assert time.monotonic() < deadline, "no url file"
+        time.sleep(0.01)
+    assert url_file.read_text() == ready["url"] + "\n"
+
+    listed = requests.get(ready["api_url"] + "/authorizations", auth=OCTOCAT, timeout=5)
+    assert listed.status_code == 200
+    assert listed.json()[0]["url"] == f"http://127.0.0.1:{port}/api/v3/authorizations/1"
+    checked = requests.get(
+        f"{ready['api_url']}/applications/{CLIENT_ID}/tokens/{OCTOCAT_APP_TOKEN}",
+        auth=(CLIENT_ID, CLIENT_SECRET),
+        timeout=5,
+    )
+    assert checked.status_code == 200
+
+    started = time.monotonic()
+    assert served.stop(signal.SIGTERM) == 0
+    assert time.monotonic() - started < 2
+    assert not url_file.exists()
+    assert served.stdout == ""  # the ready line was read already; nothing else on stdout
+    log = served.stderr.splitlines()
+    assert log[0] == f"fake-ghe {__version__}: GHE 2.18 API at {ready['api_url']}"
+    assert "200 GET /api/v3/authorizations (octocat)" in log
+    masked = f"200 GET /api/v3/applications/{CLIENT_ID}/tokens/***{OCTOCAT_APP_TOKEN[-8:]}"
+    assert f"{masked} (app:{CLIENT_ID})" in log
+    assert OCTOCAT_APP_TOKEN not in served.stderr
+    assert log[-1] == "fake-ghe: stopped"
+
+
+def test_sigint_stops_cleanly_and_quiet_prints_nothing_but_the_ready_line(serve, scenario_file):
+    served = serve("--scenario", str(scenario_file), "--quiet")
+    assert requests.get(served.url + "/api/v3/meta", timeout=5).status_code == 200
+    assert served.stop(signal.SIGINT) == 0
+    assert served.stderr == "" and served.stdout == ""
+
+
+def test_default_scenario_is_the_demo_and_empty_starts_with_nothing(serve):
+    demo = serve("--quiet")
+    empty = serve("--quiet", "--empty")
+    demo_users = requests.get(demo.url + "/_fake_ghe/state", timeout=5).json()["users"]
+    assert "octocat" in [user["login"] for user in demo_users]
+    assert requests.get(empty.url + "/_fake_ghe/state", timeout=5).json()["users"] == []
+
+
+def test_port_in_use_is_one_line_and_a_nonzero_exit(serve):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        served = Served("--port", str(port), "--empty")
+        try:
+            code = served.stop(0)  # signal 0: just wait for it to exit
+        finally:
+            if served.process.poll() is None:
+                served.process.kill()
+    assert code == 1
+    assert served.stdout == ""
+    assert served.stderr.splitlines() == [
+        f"fake-ghe: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]
+
+
+def test_hostname_seed_and_freeze_time_make_runs_byte_identical(serve, tmp_path):
+    # No token values in the scenario: they, and the app's secret, come from the seed.
+    generated = tmp_path / "generated.yaml"
+    generated.write_text(
+        "users: [{login: octocat, password: s3cret-Passw0rd}]\n"
+        "oauth_apps: [{name: app, client_id: 0f0f0f0f0f0f0f0f0f0f}]\n"
+        "authorizations: [{user: octocat, app: 0f0f0f0f0f0f0f0f0f0f, scopes: [repo]}]\n"
+    )
+    args = (
+        "--scenario",
+        str(generated),
+        "--seed",
+        "42",
+        "--quiet",
+        "--freeze-time",
+        "2019-09-01T12:00:00Z",
+        "--hostname",
+        "ghe.example.com",
+    )
+    runs = [serve(*args), serve(*args)]
+    answers = []
+    for served in runs:
+        created = requests.post(
+            served.url + "/api/v3/authorizations", auth=OCTOCAT, json={"note": "n"}, timeout=5
+        )
+        listed = requests.get(served.url + "/api/v3/authorizations", auth=OCTOCAT, timeout=5)
+        state = requests.get(served.url + "/_fake_ghe/state", timeout=5)
+        answers.append((created.content, listed.content, state.content))
+    assert answers[0] == answers[1]
+    created = json.loads(answers[0][0])
+    assert created["url"] == "https://ghe.example.com/api/v3/authorizations/2"
+    assert created["created_at"] == "2019-09-01T12:00:00Z"
+
+    # Reset returns to that same start: same ids, timestamps and seeded tokens again.
+    served = runs[0]
+    assert requests.post(served.url + "/_fake_ghe/reset", timeout=5).status_code == 200
+    again = requests.post(
+        served.url + "/api/v3/authorizations", auth=OCTOCAT, json={"note": "n"}, timeout=5
+    )
+    assert again.content == answers[0][0]
+
+
+def test_different_seeds_give_different_tokens(serve):
+    tokens = []
+    for seed in ("1", "2"):
+        served = serve("--empty", "--quiet", "--seed", seed)
+        requests.post(
+            served.url + "/_fake_ghe/scenario",
+            data="users: [{login: a, password: b}]\nauthorizations: [{user: a, note: n}]",
+            timeout=5,
+        )
+        state = requests.get(served.url + "/_fake_ghe/state", timeout=5).json()
+        tokens.append(state["authorizations"][0]["token_last_eight"])
+    assert tokens[0] != tokens[1]
+
+
+def test_http_hostname_and_wildcard_host(serve):
+    served = serve("--empty", "--quiet", "--host", "0.0.0.0", "--hostname", "http://ghe.test:8080")
+    assert served.url.startswith("http://127.0.0.1:")  # where a client can connect
+    requests.post(
+        served.url + "/_fake_ghe/scenario",
+        data="users: [{login: a, password: b}]",
+        timeout=5,
+    )
+    made = requests.post(
+        served.url + "/api/v3/authorizations", auth=("a", "b"), json={"note": "n"}, timeout=5
+    )
+    assert made.headers["Location"] == "http://ghe.test:8080/api/v3/authorizations/1"
+
+
+def test_no_admin_leaves_only_the_ghe_api(serve, scenario_file):
+    served = serve("--scenario", str(scenario_file), "--no-admin", "--quiet")
+    assert served.ready["admin_url"] is None
+    for path in ("/_fake_ghe/", "/_fake_ghe/state", "/_fake_ghe/static/style.css"):
+        answer = requests.get(served.url + path, timeout=5)
+        assert answer.status_code == 404, path
+        assert answer.json()["message"] == "Not Found"
+    assert requests.post(served.url + "/_fake_ghe/reset", timeout=5).status_code == 404
+    listed = requests.get(served.url + "/api/v3/authorizations", auth=OCTOCAT, timeout=5)
+    assert listed.status_code == 200 and len(listed.json()) == 2
+
+
+def test_a_bad_scenario_is_reported_by_line_and_nothing_is_served(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("users:\n  - login: octocat\n")
+    result = run("serve", "--port", "0", "--scenario", str(bad))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{bad}:2: users[0].password: required key is missing",
+        "fake-ghe: the scenario was not loaded; not serving",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (("serve", "--freeze-time", "noon"), "argument --freeze-time: not an ISO 8601 time"),
+        (("serve", "--port", "http"), "argument --port: invalid int value: 'http'"),
+        (("serve", "--empty", "--scenario", "x.yaml"), "not allowed with argument --empty"),
+        (("frobnicate",), "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_usage_errors_exit_2(args, error):
+    result = run(*args)
+    assert result.returncode == 2
+    assert error in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------ check, --version
+
+
+def test_check_prints_ok_for_a_good_file(scenario_file):
+    result = run("check", scenario_file.name, cwd=scenario_file.parent)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "ghe.yaml: ok\n", "")
+
+
+def test_check_prints_every_problem_as_file_line_key_message(tmp_path):
+    (tmp_path / "good.yaml").write_text(SCENARIO)
+    (tmp_path / "bad.yaml").write_text(
+        "users:\n"
+        "  - login: octocat\n"
+        "    password: pw\n"
+        "    two_factor: {type: call, totp_secret: QZNUBO6YKLBTGLNP3DXTJD63MTZBPRGK}\n"
+        "authorizations:\n"
+        "  - user: octocat\n"
+        "    scopes: [repo]\n"
+    )
+    result = run("check", "good.yaml", "bad.yaml", "missing.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "good.yaml: ok",
+        "bad.yaml:4: users[0].two_factor.type: must be 'app' or 'sms', not 'call'",
+        "bad.yaml:6: authorizations[0].note: a personal access token (no app) needs a note",
+    ]
+    assert lines[3].startswith("missing.yaml: (document): cannot read the file: ")
+    assert len(lines) == 4
+
+
+def test_version():
+    result = run("--version")
+    assert (result.returncode, result.stdout) == (0, f"fake-ghe {__version__}\n")
