@@ -65,9 +65,12 @@ class Clock:
                 self._offset = moment - datetime.now(timezone.utc)
         return moment
 
-    def advance(self, seconds: float = 0, **delta: float) -> datetime:
-        """Move forward by ``seconds`` (and/or ``minutes=``, ``hours=``, ``days=``)."""
-        step = timedelta(seconds=seconds, **delta)
+    def advance(self, seconds: float | timedelta = 0, **delta: float) -> datetime:
+        """Move forward by ``seconds`` or a timedelta (and/or ``minutes=``, ``hours=``, ...)."""
+        if isinstance(seconds, timedelta):
+            step = seconds + timedelta(**delta)
+        else:
+            step = timedelta(seconds=seconds, **delta)
         with self._lock:
             if self._frozen is not None:
                 self._frozen += step

@@ -1,3 +1,110 @@
-"""pytest fixtures for fake-ghe. Imports only pytest at module level (see issue 3)."""
+"""pytest fixtures for fake-ghe: ``fake_ghe`` (in-process) and ``fake_ghe_server`` (a socket).
+
+Registered through the ``pytest11`` entry point, so this module is imported by every pytest
+run of every user: it imports only pytest at module level. Flask, responses and the fake
+itself are imported the first time a test asks for a fixture.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from fake_ghe.fake import FakeGHE
+
+    from .options import FakeGHESettings
+    from .session import Fakes
+
+MARKER_HELP = (
+    "fake_ghe(scenario=None, hostname=None, passthrough=()): how the fake_ghe and "
+    "fake_ghe_server fixtures start this test: a YAML scenario (path relative to the test "
+    "file's folder, then rootdir) or a mapping, the host the in-process fake answers, and URL "
+    "prefixes that may still reach the network."
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fake-ghe", "fake GitHub Enterprise (fake_ghe fixtures)")
+    group.addoption(
+        "--fake-ghe-scenario",
+        dest="fake_ghe_scenario",
+        metavar="PATH",
+        default=None,
+        help="YAML scenario loaded into the fake before every test that uses it (overrides "
+        "the fake_ghe_scenario ini option; a fake_ghe marker overrides both).",
+    )
+    parser.addini(
+        "fake_ghe_scenario",
+        "YAML scenario loaded into the fake before every test that uses it.",
+        default="",
+    )
+    parser.addini(
+        "fake_ghe_hostname",
+        "Host the in-process fake_ghe answers (default ghe.example.com).",
+        default="",
+    )
+    parser.addini(
+        "fake_ghe_passthrough",
+        "URL prefixes that requests may still reach for real while fake_ghe patches requests.",
+        type="linelist",
+        default=[],
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER_HELP)
+
+
+@pytest.fixture(scope="session")
+def _fake_ghe_fakes(pytestconfig: pytest.Config) -> Iterator[Fakes]:
+    """One in-process and one live fake per session (per xdist worker), started on demand."""
+    from .session import Fakes
+
+    fakes = Fakes(pytestconfig.invocation_params.dir)
+    yield fakes
+    fakes.close()
+
+
+@pytest.fixture
+def fake_ghe_settings(request: pytest.FixtureRequest) -> FakeGHESettings:
+    """How this test's fake starts, from its ``fake_ghe`` marker, the command line and the ini
+    file. Override it in a conftest.py to decide in Python."""
+    from .options import settings_for
+
+    return settings_for(request)
+
+
+@pytest.fixture
+def fake_ghe(
+    request: pytest.FixtureRequest,
+    _fake_ghe_fakes: Fakes,
+    fake_ghe_settings: FakeGHESettings,
+) -> Iterator[FakeGHE]:
+    """A fresh fake GHE answering ``requests`` in-process at ``fake_ghe.base_url``
+    (``https://ghe.example.com/api/v3`` unless configured)."""
+    fake = _fake_ghe_fakes.prepare(_fake_ghe_fakes.in_process, fake_ghe_settings, live=False)
+    passthrough = list(fake_ghe_settings.passthrough)
+    if "fake_ghe_server" in request.fixturenames:
+        # The test talks to both: the live fake must stay reachable through the patch.
+        request.getfixturevalue("fake_ghe_server")
+        passthrough.append(_fake_ghe_fakes.live_root_url)
+    fake.intercept(passthrough=passthrough)
+    try:
+        yield fake
+    finally:
+        fake.close()
+    _fake_ghe_fakes.finish(fake)
+
+
+@pytest.fixture
+def fake_ghe_server(
+    _fake_ghe_fakes: Fakes, fake_ghe_settings: FakeGHESettings
+) -> Iterator[FakeGHE]:
+    """A fresh fake GHE served on 127.0.0.1 and a free port, for any HTTP client;
+    ``fake_ghe_server.base_url`` is ``http://127.0.0.1:PORT/api/v3``."""
+    fake = _fake_ghe_fakes.prepare(_fake_ghe_fakes.live, fake_ghe_settings, live=True)
+    yield fake
+    _fake_ghe_fakes.finish(fake)

@@ -1,0 +1,249 @@
+"""How requests reach a fake's WSGI app: in-process through ``responses``, or over a socket.
+
+The live server is ``fake_ghe.server.LiveServer``. The in-process adapter here patches
+``requests`` with a ``responses.RequestsMock`` of its own and runs each request for the
+fake's host through the WSGI app directly, with no socket.
+
+Living with the test's own ``responses`` mocks (see the traps in the project's STYLE notes):
+
+* A mock started after ours (``@responses.activate``, ``with RequestsMock()``) replaces the
+  patch of ``HTTPAdapter.send`` and would answer the fake's host itself, with a
+  ConnectionError. While an adapter is active, every ``RequestsMock`` hands requests for
+  the fake's host to it instead, so the test's stubs answer their hosts and the fake its own;
+  the fake's calls stay out of the test's ``responses.calls``.
+* A mock started before ours stays reachable: requests that are not for the fake go down
+  to it, so its stubs keep answering.
+* Our mock never touches another mock's registrations, and theirs never hold ours, so one
+  mock's ``__exit__`` (which clears its registrations) cannot unregister the fake.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+from unittest import mock as std_mock
+from urllib.parse import unquote_to_bytes, urlsplit
+
+import requests
+import responses
+from requests.adapters import HTTPAdapter
+
+from .faults import CLIENT_TIMEOUT_KEY, DISCONNECT_KEY, TIMED_OUT_KEY
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def root_pattern(root_url: str) -> re.Pattern[str]:
+    """Matches every URL on the host of ``root_url`` (default port written or not)."""
+    parts = urlsplit(root_url)
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise ValueError(f"not an http(s) URL with a host: {root_url!r}")
+    host = re.escape(parts.hostname)
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    ports = f"(?::{port})?" if port == DEFAULT_PORTS[parts.scheme] else f":{port}"
+    return re.compile(rf"{parts.scheme}://{host}{ports}(?=[/?#]|\Z)", re.IGNORECASE)
+
+
+class ResponsesTransport:
+    """Patch ``requests`` so that every request for ``root_url`` is answered by ``app``.
+
+    Requests for other hosts fail with responses' ConnectionError, unless their URL starts
+    with one of ``passthrough`` (strings or compiled patterns), or a mock started before this
+    one takes them.
+    """
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        root_url: str,
+        *,
+        passthrough: Iterable[str | re.Pattern[str]] = (),
+    ) -> None:
+        self.app = app
+        self.root_url = root_url.rstrip("/")
+        self.pattern = root_pattern(self.root_url)
+        self.passthrough = list(passthrough)
+        self.mock: responses.RequestsMock | None = None
+        self._hook: Any = None
+
+    def handles(self, url: str) -> bool:
+        return self.pattern.match(url) is not None
+
+    def start(self) -> ResponsesTransport:
+        if self.mock is not None:
+            return self
+        # real_adapter_send (responses >= 0.24) is where passthrough goes: the send that was
+        # in place before us, so a mock started earlier still answers what is not ours.
+        below = HTTPAdapter.send
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=below)
+        mock.add(_FakeRoute(self))
+        if below is responses._real_send:
+            for prefix in self.passthrough:
+                mock.add_passthru(prefix)
+        else:
+            # Another mock (or patch) is active: what is not ours is its to answer.
+            mock.add_passthru(re.compile(".*"))
+        mock.start()
+        redirect = _redirect(self, responses.RequestsMock._on_request)
+        self._hook = std_mock.patch.object(responses.RequestsMock, "_on_request", redirect)
+        self._hook.start()
+        self.mock = mock
+        return self
+
+    def stop(self) -> None:
+        if self.mock is None:
+            return
+        self._hook.stop()
+        self.mock.stop(allow_assert=False)
+        self.mock = None
+        self._hook = None
+
+    def add_passthrough(self, prefix: str | re.Pattern[str]) -> None:
+        """Let requests whose URL starts with ``prefix`` (or matches it) reach the network."""
+        self.passthrough.append(prefix)
+        if self.mock is not None:
+            self.mock.add_passthru(prefix)
+
+    def __enter__(self) -> ResponsesTransport:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ one request
+
+    def respond(self, request: requests.PreparedRequest) -> Any:
+        """Run ``request`` through the app: (status, headers, body), or an exception to raise."""
+        environ = wsgi_environ(request)
+        timeout = read_timeout(getattr(request, "req_kwargs", {}).get("timeout"))
+        if timeout is not None:
+            environ[CLIENT_TIMEOUT_KEY] = timeout
+        status, headers, body = self._call(environ)
+        if environ.get(TIMED_OUT_KEY):
+            return requests.exceptions.ReadTimeout(
+                f"fake-ghe: read timed out (read timeout={timeout}) on {request.method} "
+                f"{request.url}",
+                request=request,
+            )
+        if environ.get(DISCONNECT_KEY):
+            # What requests raises when the server closes the connection without a status line.
+            return requests.exceptions.ConnectionError(
+                "('Connection aborted.', RemoteDisconnected('Remote end closed connection "
+                "without response'))",
+                request=request,
+            )
+        return status, headers, body
+
+    def _call(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+        started: list[Any] = []
+        written: list[bytes] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
+            started[:] = [status, headers]
+            return written.append
+
+        try:
+            result = self.app(environ, start_response)
+            try:
+                chunks = list(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        except Exception:
+            # A bug in the fake that escaped the app (FakeGHE records it for the test's
+            # teardown): answer as a server would rather than raise inside the client.
+            body = b'{"message":"Server Error","documentation_url":null}'
+            return 500, [("Content-Type", "application/json; charset=utf-8")], body
+        status, headers = started
+        return int(status.split(" ", 1)[0]), headers, b"".join(written + chunks)
+
+
+class _FakeRoute(responses.CallbackResponse):
+    """One registration that takes every method and path on the fake's host."""
+
+    def __init__(self, transport: ResponsesTransport) -> None:
+        # "ANY" and the root URL are what responses' "no match" message lists for it.
+        super().__init__("ANY", transport.root_url + "/", transport.respond, content_type=None)
+        self._transport = transport
+
+    def matches(self, request: requests.PreparedRequest) -> tuple[bool, str]:
+        if self._transport.handles(str(request.url)):
+            return True, ""
+        return False, "is fake-ghe's host; this request is for another"
+
+
+def _redirect(transport: ResponsesTransport, on_request: Callable[..., Any]) -> Callable[..., Any]:
+    """``RequestsMock._on_request`` that sends the fake's requests to the fake, whatever mock
+    received them; everything else goes where it went before."""
+
+    def _on_request(mock_self: Any, adapter: Any, request: Any, **kwargs: Any) -> Any:
+        ours = transport.mock
+        if ours is not None and mock_self is not ours and transport.handles(str(request.url)):
+            return on_request(ours, adapter, request, **kwargs)
+        return on_request(mock_self, adapter, request, **kwargs)
+
+    return _on_request
+
+
+def read_timeout(timeout: Any) -> float | None:
+    """The read timeout out of what ``requests`` accepts: a number, (connect, read), or None."""
+    if isinstance(timeout, tuple):
+        timeout = timeout[1] if len(timeout) > 1 else None
+    elif timeout is not None and not isinstance(timeout, (int, float)):
+        timeout = getattr(timeout, "read_timeout", None)  # urllib3's Timeout
+    return float(timeout) if isinstance(timeout, (int, float)) else None
+
+
+def wsgi_environ(request: requests.PreparedRequest) -> dict[str, Any]:
+    """The WSGI environ a server would build for ``request`` (PEP 3333)."""
+    url = urlsplit(str(request.url))
+    scheme = url.scheme or "http"
+    host = url.hostname or "localhost"
+    port = url.port or DEFAULT_PORTS.get(scheme, 80)
+    body = _body_bytes(request.body)
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": (request.method or "GET").upper(),
+        "SCRIPT_NAME": "",
+        # PATH_INFO is the decoded path, as bytes carried in a latin-1 str.
+        "PATH_INFO": unquote_to_bytes(url.path or "/").decode("latin-1"),
+        "QUERY_STRING": url.query,
+        "RAW_URI": (url.path or "/") + (f"?{url.query}" if url.query else ""),
+        "SERVER_NAME": host,
+        "SERVER_PORT": str(port),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": url.netloc,
+        "CONTENT_LENGTH": str(len(body)) if body else "",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scheme,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    environ["REQUEST_URI"] = environ["RAW_URI"]
+    for name, value in request.headers.items():
+        key = name.upper().replace("-", "_")
+        if key == "CONTENT_TYPE":
+            environ["CONTENT_TYPE"] = value
+        elif key not in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):  # the body is whole here
+            environ[f"HTTP_{key}"] = value
+    return environ
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        return _body_bytes(body.read())
+    # A generator or other iterable: requests would have sent it chunked.
+    return b"".join(chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in body)

@@ -1,0 +1,118 @@
+"""What a test asked of its fake: the marker, then the command line, then the ini file.
+
+Standard library only: this runs for every test that uses a fixture, and must not be what
+makes a suite import Flask.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+MARKER = "fake_ghe"
+MARKER_KEYS = ("scenario", "hostname", "passthrough")
+DEFAULT_HOSTNAME = "ghe.example.com"  # the same as fake_ghe.fake.DEFAULT_HOSTNAME
+
+
+@dataclass(frozen=True)
+class FakeGHESettings:
+    """How one test's fake starts.
+
+    ``scenario`` is an absolute file path, a mapping, or None; ``origin`` says where it was
+    asked for (for messages). ``hostname`` is where the in-process fake answers;
+    ``passthrough`` lists URL prefixes (or patterns) that may reach the real network.
+    """
+
+    scenario: Path | Mapping[str, Any] | None = None
+    hostname: str = DEFAULT_HOSTNAME
+    passthrough: tuple[str | re.Pattern[str], ...] = ()
+    origin: str = ""
+
+
+def settings_for(request: pytest.FixtureRequest) -> FakeGHESettings:
+    """Merge the closest ``fake_ghe`` markers, ``--fake-ghe-scenario`` and the ini options."""
+    __tracebackhide__ = True
+    config = request.config
+    marked = _marker_values(request.node)
+
+    if "scenario" in marked:
+        raw_scenario, origin = marked["scenario"], f"@pytest.mark.{MARKER}(scenario=...)"
+    elif config.getoption("fake_ghe_scenario", None):
+        raw_scenario, origin = config.getoption("fake_ghe_scenario"), "--fake-ghe-scenario"
+    else:
+        raw_scenario, origin = config.getini("fake_ghe_scenario") or None, "fake_ghe_scenario (ini)"
+
+    hostname = marked.get("hostname") or config.getini("fake_ghe_hostname") or DEFAULT_HOSTNAME
+    passthrough = tuple(config.getini("fake_ghe_passthrough") or ()) + _prefixes(
+        marked.get("passthrough", ())
+    )
+    scenario = _scenario(raw_scenario, origin, request) if raw_scenario else None
+    return FakeGHESettings(scenario, str(hostname).strip(), passthrough, origin)
+
+
+def _marker_values(node: pytest.Item) -> dict[str, Any]:
+    """The closest marker's value for each key (a test's marker beats its class's, module's)."""
+    __tracebackhide__ = True
+    values: dict[str, Any] = {}
+    for marker in node.iter_markers(MARKER):
+        if len(marker.args) > 1:
+            pytest.fail(
+                f"@pytest.mark.{MARKER} takes at most one positional argument (the scenario); "
+                f"got {len(marker.args)}",
+                pytrace=False,
+            )
+        unknown = sorted(set(marker.kwargs) - set(MARKER_KEYS))
+        if unknown:
+            pytest.fail(
+                f"@pytest.mark.{MARKER} got unknown argument(s) {', '.join(unknown)}; "
+                f"it takes {', '.join(MARKER_KEYS)}",
+                pytrace=False,
+            )
+        given = dict(marker.kwargs)
+        if marker.args:
+            given.setdefault("scenario", marker.args[0])
+        for key, value in given.items():
+            values.setdefault(key, value)
+    return values
+
+
+def _prefixes(value: Any) -> tuple[str | re.Pattern[str], ...]:
+    if isinstance(value, (str, re.Pattern)):
+        return (value,)
+    return tuple(value) if isinstance(value, Iterable) else ()
+
+
+def _scenario(value: Any, origin: str, request: pytest.FixtureRequest) -> Path | Mapping[str, Any]:
+    """A mapping as it is; a path resolved against the test's folder, then rootdir, then the
+    folder pytest was started from."""
+    __tracebackhide__ = True
+    if isinstance(value, Mapping):
+        return value
+    if not isinstance(value, (str, os.PathLike)):
+        pytest.fail(
+            f"fake-ghe: the scenario from {origin} must be a file path or a mapping, "
+            f"not {type(value).__name__}",
+            pytrace=False,
+        )
+    path = Path(os.path.expanduser(os.fspath(value)))
+    if path.is_absolute():
+        candidates = [path]
+    else:
+        config = request.config
+        bases = [Path(request.node.path).parent, config.rootpath, config.invocation_params.dir]
+        candidates = list(dict.fromkeys(base / path for base in bases))
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.resolve()
+    looked = "\n".join(f"  {candidate}" for candidate in candidates)
+    pytest.fail(
+        f"fake-ghe: scenario file {os.fspath(value)!r} (from {origin}) not found; looked in:\n"
+        f"{looked}",
+        pytrace=False,
+    )
