@@ -112,7 +112,8 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
                 at=fake.store.clock.now(),
                 method=request.method,
                 path=redacted_path(),
-                status=response.status_code,
+                # A dropped connection answered nothing; 0 says so (the 502 is a placeholder).
+                status=0 if request.environ.get(faults.DISCONNECT_KEY) else response.status_code,
                 principal=g.get("principal"),
             )
         return response

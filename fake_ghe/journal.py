@@ -43,7 +43,7 @@ class Call(NamedTuple):
     at: datetime
     method: str
     path: str
-    status: int
+    status: int  # 0 when the connection was dropped without an answer
     principal: str | None
 
 

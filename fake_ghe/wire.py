@@ -28,6 +28,29 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     return Response(dumps(body), status=status, headers=headers, content_type=JSON_TYPE)
 
 
+# Cross-origin access as the 2.18 docs' CORS samples show it: any origin may call the API and
+# read these headers; a preflight is answered for any path. [docs: cross origin resource sharing]
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Link, X-GitHub-OTP, X-RateLimit-Limit, "
+    "X-RateLimit-Remaining, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, "
+    "X-Poll-Interval",
+}
+CORS_PREFLIGHT_HEADERS = {
+    **CORS_HEADERS,
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, If-Match, If-Modified-Since, "
+    "If-None-Match, If-Unmodified-Since, X-GitHub-OTP, X-Requested-With",
+    "Access-Control-Allow-Methods": "GET, POST, PATCH, PUT, DELETE",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def cors_preflight() -> Response:
+    response = empty_response()
+    response.headers.update(CORS_PREFLIGHT_HEADERS)
+    return response
+
+
 def empty_response(status: int = 204) -> Response:
     response = Response(b"", status=status)
     # A 204 has no body, hence no content type.
@@ -100,15 +123,30 @@ def _positive_int(raw: str | None, default: int) -> int:
     return value if value > 0 else default
 
 
-def link_header(url: str, args: dict[str, str], page: int, per_page: int, total: int) -> str | None:
-    """GitHub's ``Link``: first page next+last; middle prev+next+last+first; last prev+first."""
+def link_header(
+    url: str, query: list[tuple[str, str]], page: int, per_page: int, total: int
+) -> str | None:
+    """GitHub's ``Link``: first page next+last; middle prev+next+last+first; last prev+first.
+
+    Each link is the request's own query, in its order, with ``page`` set in place or added
+    at the end, as GitHub wrote them (``?per_page=2&page=2``; ``?page=2`` when the client sent
+    no per_page). PyGithub's totalCount even depends on ``page`` not coming first.
+    """
     last = max((total + per_page - 1) // per_page, 1)
     if last == 1 and page == 1:
         return None
 
     def href(number: int) -> str:
-        query = {**args, "page": str(number), "per_page": str(per_page)}
-        return f"<{url}?{urlencode(query)}>"
+        pairs, placed = [], False
+        for key, value in query:
+            if key == "page":
+                if placed:
+                    continue
+                value, placed = str(number), True
+            pairs.append((key, value))
+        if not placed:
+            pairs.append(("page", str(number)))
+        return f"<{url}?{urlencode(pairs)}>"
 
     parts = []
     if page > 1:

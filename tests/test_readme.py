@@ -9,9 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from fake_ghe import Store, create_app
 from fake_ghe.scenario import DEMO_SCENARIO, load_scenario
 from fake_ghe.server import LiveServer
+
+from .plugin_support import run
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -73,3 +77,20 @@ def test_ci_runs_the_readme_test_command():
 
 def test_readme_starts_the_server_with_fake_ghe_serve():
     assert re.search(r"^python3 -m pip install \. && fake-ghe serve", README.read_text(), re.M)
+
+
+def test_the_use_in_pytest_example_runs_as_written(pytester: pytest.Pytester):
+    """The README's example files, pasted into an empty folder, give six passing tests."""
+    blocks = re.findall(
+        r"<!-- pytest-example:(\S+) -->\s*```\w*\n(.*?)```", README.read_text(), re.S
+    )
+    assert sorted(name for name, _ in blocks) == [
+        "offboard.py",
+        "offboarding.yaml",
+        "test_offboard.py",
+    ]
+    for name, text in blocks:
+        (pytester.path / name).write_text(text)
+    pytester.syspathinsert()
+    result = run(pytester)
+    result.assert_outcomes(passed=6)

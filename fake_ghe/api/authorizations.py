@@ -32,8 +32,8 @@ def paginated(
     path: str, items: list[dict[str, Any]], page: int, per_page: int, total: int
 ) -> Response:
     response = cached_json(items)
-    args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
-    link = link_header(urls().api + path, args, page, per_page, total)
+    query = list(request.args.items(multi=True))
+    link = link_header(urls().api + path, query, page, per_page, total)
     if link:
         response.headers["Link"] = link
     return response
