@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from typing import Any
 
 import pytest
 
@@ -63,3 +64,13 @@ HUBOT = ("hubot", "hubot-pass")
 MONALISA = ("monalisa", "mona-pass")
 APP = (APP_CLIENT_ID, APP_SECRET)
 OTHER_APP = (OTHER_CLIENT_ID, OTHER_SECRET)
+
+
+def app_token(
+    api: Api, app: tuple[str, str] = APP, auth: tuple[str, str] = OCTOCAT, **fields: Any
+) -> dict[str, Any]:
+    """Create a token of ``app`` for ``auth``'s user through the API; the 201 body."""
+    body = {"client_id": app[0], "client_secret": app[1], **fields}
+    answer = api.post("/authorizations", auth=auth, json_body=body)
+    assert answer.status_code == 201, answer
+    return answer.json()

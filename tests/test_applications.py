@@ -13,7 +13,7 @@ import pytest
 
 from fake_ghe import Store
 
-from .conftest import APP, APP_CLIENT_ID, OCTOCAT, OTHER_APP, OTHER_CLIENT_ID
+from .conftest import APP, APP_CLIENT_ID, OCTOCAT, OTHER_APP, OTHER_CLIENT_ID, app_token
 from .support import Api, basic
 
 API = "https://ghe.example.com/api/v3"
@@ -44,14 +44,6 @@ SIMPLE_USER_KEYS = [
     "site_admin",
 ]
 
-
-def app_token(
-    api: Api, app: tuple[str, str] = APP, auth: tuple[str, str] = OCTOCAT, **fields: Any
-) -> dict[str, Any]:
-    body = {"client_id": app[0], "client_secret": app[1], **fields}
-    answer = api.post("/authorizations", auth=auth, json_body=body)
-    assert answer.status_code == 201, answer
-    return answer.json()
 
 
 def token_path(token: str, client_id: str = APP_CLIENT_ID) -> str:

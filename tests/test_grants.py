@@ -13,12 +13,12 @@ import pytest
 from fake_ghe import Store
 
 from .conftest import (
-    APP,
     APP_CLIENT_ID,
     HUBOT,
     OCTOCAT,
     OTHER_APP,
     OTHER_CLIENT_ID,
+    app_token,
 )
 from .support import Api
 
@@ -36,15 +36,6 @@ OTHER = {"client_id": OTHER_CLIENT_ID, "name": "other app", "url": "http://other
 MALLORY = ("mallory", "mallory-pass")
 T0 = "2019-09-01T12:00:00Z"
 
-
-def app_token(
-    api: Api, app: tuple[str, str] = APP, auth: tuple[str, str] = OCTOCAT, **fields: Any
-) -> dict[str, Any]:
-    """Create a token of ``app`` for ``auth``'s user through the API; the 201 body."""
-    body = {"client_id": app[0], "client_secret": app[1], **fields}
-    answer = api.post("/authorizations", auth=auth, json_body=body)
-    assert answer.status_code == 201, answer
-    return answer.json()
 
 
 def personal_token(api: Api, note: str, auth: tuple[str, str] = OCTOCAT, **fields: Any):
