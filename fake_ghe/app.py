@@ -29,6 +29,8 @@ USER_PATHS = re.compile(r"^/(?:authorizations(?:/.*)?|applications/grants(?:/[^/
 APP_PATHS = re.compile(r"^/applications/(?P<client_id>[^/]+)/(?:tokens|grants)/(?P<token>[^/]+)$")
 TOKEN_PATHS = re.compile(r"^/user$")
 SECRET_QUERY_KEYS = {"access_token", "client_secret", "password"}
+# The answer to a bug in the fake (never to anything a client sent).
+SERVER_ERROR = {"message": "Server Error"}
 
 
 def create_app(store: Store | None = None, config: Config | None = None) -> Flask:
@@ -139,7 +141,7 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
         # A bug in the fake, never the client's doing: keep it for the test that caused it.
         log.exception("fake-ghe failed on %s %s", request.method, request.path)
         fake.errors.append(error)
-        return json_response({"message": "Server Error", "documentation_url": None}, 500)
+        return json_response(SERVER_ERROR, 500)
 
     return app
 
@@ -151,6 +153,8 @@ def _api_path(path: str) -> str:
 
 def _fire(fault: Fault) -> Response | None:
     """Play an armed fault; None lets the request go on (a delay alone only slows it)."""
+    # Marks the answer as injected, not GHE's own (the test suite's schema check skips it).
+    request.environ[faults.FAULT_KEY] = fault
     if fault.delay and not context().faults.sleep(fault.delay, request.environ):
         # Cut short (the client's timeout passed, or the fake was reset): no answer at all.
         request.environ[faults.DISCONNECT_KEY] = True

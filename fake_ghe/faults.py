@@ -17,6 +17,8 @@ from .errors import DOCS
 # Set in the WSGI environ when a fault asks for a dropped connection; the transport
 # (in-process adapter or live server) turns it into a connection-level failure.
 DISCONNECT_KEY = "fake_ghe.disconnect"
+# Set in the WSGI environ to the Fault that shaped the answer.
+FAULT_KEY = "fake_ghe.fault"
 # The in-process adapter puts the client's read timeout (seconds) in the environ: a slow fault
 # longer than that gives up when the client would, and sets TIMED_OUT_KEY so the adapter can
 # raise the client's own timeout error. Over a real socket the client simply stops waiting.

@@ -31,7 +31,9 @@ import requests
 import responses
 from requests.adapters import HTTPAdapter
 
+from .app import SERVER_ERROR
 from .faults import CLIENT_TIMEOUT_KEY, DISCONNECT_KEY, TIMED_OUT_KEY
+from .wire import dumps
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -156,7 +158,7 @@ class ResponsesTransport:
         except Exception:
             # A bug in the fake that escaped the app (FakeGHE records it for the test's
             # teardown): answer as a server would rather than raise inside the client.
-            body = b'{"message":"Server Error","documentation_url":null}'
+            body = dumps(SERVER_ERROR)
             return 500, [("Content-Type", "application/json; charset=utf-8")], body
         status, headers = started
         return int(status.split(" ", 1)[0]), headers, b"".join(written + chunks)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from flask import Flask, Response, request, request_finished
 
 from fake_ghe import Clock, Config, Store, create_app
+from fake_ghe.faults import FAULT_KEY
 from fake_ghe.server import LiveServer
 
+from . import openapi
 from .support import Api, in_process, over_socket
 
 APP_CLIENT_ID = "abcde12345fghij67890"
@@ -19,6 +23,43 @@ OTHER_CLIENT_ID = "0f0f0f0f0f0f0f0f0f0f"
 OTHER_SECRET = "ffffffffffffffffffffffffffffffffffffffff"
 TOTP_SECRET = "QZNUBO6YKLBTGLNP3DXTJD63MTZBPRGK"
 START = datetime(2019, 9, 1, 12, 0, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def every_answer_conforms() -> Iterator[None]:
+    """Check every JSON body any fake in this process answers, whatever the transport.
+
+    Flask's request_finished signal sees in-process, responses-patched and live-server
+    answers alike (pytester runs too); a body GHE could not have sent fails the test.
+    Answers shaped by an injected fault are the test's own words and are not checked.
+    """
+    violations: list[str] = []
+
+    def check(sender: Flask, response: Response, **_: object) -> None:
+        fake = sender.extensions.get("fake_ghe")
+        if fake is None or request.environ.get(FAULT_KEY) is not None:
+            return
+        prefix = fake.config.api_prefix
+        if not request.path.startswith(prefix + "/") or request.method == "HEAD":
+            return
+        if response.mimetype != "application/json" or not response.get_data():
+            return
+        try:
+            openapi.validate(
+                request.method,
+                request.path[len(prefix) :],
+                response.status_code,
+                json.loads(response.get_data()),
+            )
+        except AssertionError as error:
+            violations.append(str(error))
+
+    request_finished.connect(check)
+    try:
+        yield
+    finally:
+        request_finished.disconnect(check)
+    assert not violations, "\n".join(violations)
 
 
 @pytest.fixture
