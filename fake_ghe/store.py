@@ -71,12 +71,15 @@ class Store:
         clock: Clock | None = None,
         lockout_threshold: int = LOCKOUT_THRESHOLD,
         lockout_window: timedelta = LOCKOUT_WINDOW,
+        otp_window: int = totp.VALID_WINDOW,
     ) -> None:
         self.lock = threading.RLock()
         self.seed = seed
         self.clock = clock or Clock()
         self.lockout_threshold = lockout_threshold
         self.lockout_window = lockout_window
+        # How many 30 s steps either side of now a TOTP code may be from (0: only now's).
+        self.otp_window = otp_window
         self.journal = j.Journal()
         self.reset()
 
@@ -309,7 +312,7 @@ class Store:
 
     def verify_otp(self, user: User, code: str) -> bool:
         assert user.two_factor is not None
-        return totp.verify(user.two_factor.secret, code, self.clock.now())
+        return totp.verify(user.two_factor.secret, code, self.clock.now(), self.otp_window)
 
     def otp(self, login: str) -> str:
         """A TOTP code valid now for ``login`` (what the user's authenticator would show)."""

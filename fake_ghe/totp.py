@@ -27,8 +27,9 @@ def code_at(secret: str, moment: datetime) -> str:
     return pyotp.TOTP(secret).at(moment)
 
 
-def verify(secret: str, code: str, moment: datetime) -> bool:
+def verify(secret: str, code: str, moment: datetime, window: int = VALID_WINDOW) -> bool:
+    """Whether ``code`` is the code at ``moment`` or within ``window`` 30 s steps of it."""
     code = code.strip()
     if not code.isdigit():
         return False
-    return pyotp.TOTP(secret).verify(code, for_time=moment, valid_window=VALID_WINDOW)
+    return pyotp.TOTP(secret).verify(code, for_time=moment, valid_window=window)

@@ -354,6 +354,13 @@ def test_app_2fa_code_in_its_window_or_a_neighbour(api, store):
     assert [a.user_id for a in store.authorizations()] == [hubot] * 6
 
 
+def test_a_strict_store_takes_only_the_current_window(api, store):
+    store.otp_window = 0
+    late = api.get("/authorizations", auth=HUBOT, headers=otp(code(-30)))
+    assert (late.status_code, late.headers["X-GitHub-OTP"]) == (401, "required; app")
+    assert api.get("/authorizations", auth=HUBOT, headers=otp(code(0))).status_code == 200
+
+
 def test_a_code_may_be_reused_until_it_expires(api, clock):
     current = otp(code())
     for note in ("one", "two"):
