@@ -85,7 +85,11 @@ def history(store: Store, target: Target) -> list[j.Event]:
 
 
 def assert_revoked(
-    store: Store, target: Target, *, cause: str | None = None, by: str | None = None
+    store: Store,
+    target: Target,
+    *,
+    cause: str | None = None,
+    by: str | OAuthApp | None = None,
 ) -> j.Event:
     """Fail unless ``target``'s authorization was revoked (optionally: how, and by whom).
 
@@ -104,9 +108,11 @@ def assert_revoked(
             f"{label} was revoked, but not by {cause}: it was {what(revocation)}."
             f"\n{_history_text(story)}"
         )
-    if by is not None and revocation.actor.lower() != by.lower():
+    if by is not None and not _acted_by(revocation.actor, by):
+        wanted = f"app:{by.client_id}" if isinstance(by, OAuthApp) else by
         raise AssertionError(
-            f"{label} was revoked, but by {revocation.actor}, not {by}.\n{_history_text(story)}"
+            f"{label} was revoked, but by {revocation.actor}, not {wanted}."
+            f"\n{_history_text(story)}"
         )
     return revocation
 
@@ -182,6 +188,14 @@ def assert_all_revoked(
 def _check_cause(cause: str | None) -> None:
     if cause is not None and cause not in KNOWN_CAUSES:
         raise ValueError(f"cause must be one of {', '.join(KNOWN_CAUSES)}; not {cause!r}")
+
+
+def _acted_by(actor: str, by: str | OAuthApp) -> bool:
+    """Whether ``by`` names the actor. An app acts as ``app:CLIENT_ID``; its OAuthApp or bare
+    client_id name it too, as those are what a test has at hand."""
+    if isinstance(by, OAuthApp):
+        by = f"app:{by.client_id}"
+    return actor.lower() in (by.lower(), f"app:{by.lower()}")
 
 
 def _token_of(target: Target) -> str | None:

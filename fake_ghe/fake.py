@@ -72,7 +72,7 @@ class FakeGHE:
         scheme: str = "https",
         scenario: Source | None = None,
         seed: int | str | None = None,
-        frozen_at: datetime | None = None,
+        frozen_at: datetime | str | None = None,
         admin: bool = True,
     ) -> None:
         self.store = Store(seed=seed, clock=Clock(frozen_at))
@@ -262,10 +262,12 @@ class FakeGHE:
         fingerprint: str | None = None,
         token: str | None = None,
     ) -> Authorization:
-        """Give ``user`` a token: of ``app`` (an OAuthApp or client_id), or a personal one.
+        """Give ``user`` a token: of ``app`` (an OAuthApp, client_id or app name), or a
+        personal one.
 
         The result carries the generated ``id`` and ``token``.
         """
+        app = self._app_by_name(app)
         if app is None and note is None:
             # GHE requires a unique note on a personal token; a seeding helper should not.
             # [decision] the first free "token N" of that user.
@@ -291,6 +293,16 @@ class FakeGHE:
         while f"token {number}" in taken:
             number += 1
         return f"token {number}"
+
+    def _app_by_name(self, app: OAuthApp | str | None) -> OAuthApp | str | None:
+        """An app named by its name, as ``assert_all_revoked(app=...)`` takes it, as itself.
+
+        A client_id, or a name no single app has, is passed on for the store to resolve.
+        """
+        if not isinstance(app, str) or self.store.app(app) is not None:
+            return app
+        named = [known for known in self.store.apps() if known.name == app]
+        return named[0] if len(named) == 1 else app
 
     def load_scenario(self, source: Source, *, replace: bool = False) -> Loaded:
         """Add a YAML scenario (a path) or a mapping in the same format; all or nothing.
@@ -341,8 +353,10 @@ class FakeGHE:
     def authorizations(
         self, user: User | str | None = None, app: OAuthApp | str | None = None
     ) -> list[Authorization]:
-        """The live authorizations, of ``user`` and/or for ``app`` (OAuthApp or client_id)."""
+        """The live authorizations, of ``user`` and/or for ``app`` (OAuthApp, client_id or
+        app name)."""
         login = user.login if isinstance(user, User) else user
+        app = self._app_by_name(app)
         client_id = app.client_id if isinstance(app, OAuthApp) else app
         with self.store.lock:
             found = []
@@ -383,10 +397,11 @@ class FakeGHE:
         target: Authorization | int | str,
         *,
         cause: str | None = None,
-        by: str | None = None,
+        by: str | OAuthApp | None = None,
     ) -> Event:
         """Fail unless the authorization was revoked; ``cause`` (user_delete, grant_delete,
-        app_revoke, app_grant_revoke) and ``by`` (a login or ``app:CLIENT_ID``) narrow it."""
+        app_revoke, app_grant_revoke) and ``by`` (a login, or an app: its OAuthApp, its
+        client_id or ``app:CLIENT_ID``) narrow it."""
         __tracebackhide__ = True
         return assertions.assert_revoked(self.store, target, cause=cause, by=by)
 

@@ -77,6 +77,18 @@ def test_each_way_of_revoking_passes_and_is_told_apart(fake: FakeGHE, ci: OAuthA
         fake.assert_revoked(by_user, cause="deleted")
 
 
+def test_by_names_an_app_by_its_object_or_bare_client_id_too(fake: FakeGHE, ci: OAuthApp) -> None:
+    auth = fake.add_authorization("hubot", ci)
+    assert as_app(ci, "DELETE", "tokens", auth.token).status_code == 204
+    for by in (ci, ci.client_id, f"app:{ci.client_id}", ci.client_id.upper()):
+        assert fake.assert_revoked(auth, by=by).actor == "app:c1c1c1c1c1c1c1c1c1c1"
+    other = fake.add_app("other")
+    assert "but by app:c1c1c1c1c1c1c1c1c1c1, not app:" + other.client_id in failure(
+        fake.assert_revoked, auth, by=other
+    )
+    assert "not hubot" in failure(fake.assert_revoked, auth, by="hubot")
+
+
 def test_assert_revoked_on_a_live_token_says_whose_it_is_and_its_history(
     fake: FakeGHE, ci: OAuthApp
 ) -> None:

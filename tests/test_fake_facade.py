@@ -148,6 +148,20 @@ def test_personal_tokens_get_a_free_note_unless_given(fake: FakeGHE) -> None:
     assert fake.add_authorization("hubot").note == "token 1"
 
 
+def test_an_app_may_be_named_by_its_name_when_seeding_and_looking(fake: FakeGHE) -> None:
+    fake.add_user("octocat", "pw")
+    ci = fake.add_app("ci")
+    auth = fake.add_authorization("octocat", "ci")
+    assert auth.client_id == ci.client_id
+    assert fake.authorizations(app="ci") == [auth]
+    assert fake.authorizations(app="no such app") == []
+    # Two apps of one name: the name says neither, so it is refused as before.
+    fake.add_app("twin")
+    fake.add_app("twin")
+    with pytest.raises(SeedError, match="no OAuth app with client_id 'twin'"):
+        fake.add_authorization("octocat", "twin")
+
+
 def test_seeding_mistakes_raise_seed_error(fake: FakeGHE) -> None:
     fake.add_user("octocat", "pw")
     with pytest.raises(SeedError, match="already exists"):
@@ -389,6 +403,17 @@ def test_clock_drives_timestamps(fake: FakeGHE) -> None:
     assert fake.clock.now() == datetime(2020, 1, 1, tzinfo=timezone.utc)
     fake.clock.unfreeze()
     assert not fake.clock.frozen
+
+
+def test_clock_takes_iso_strings_as_the_cli_and_admin_api_do(fake: FakeGHE) -> None:
+    fake.clock.set("2020-01-01T00:00:00Z")
+    assert fake.clock.now() == datetime(2020, 1, 1, tzinfo=timezone.utc)
+    fake.clock.unfreeze()
+    assert fake.clock.freeze("2019-09-01T14:00:00+02:00") == START
+    assert fake.clock.now() == START
+    assert FakeGHE(frozen_at="2019-09-01T12:00:00").clock.now() == START
+    with pytest.raises(ValueError):
+        fake.clock.set("yesterday")
 
 
 def test_clock_ends_a_login_lockout(fake: FakeGHE) -> None:
