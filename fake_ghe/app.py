@@ -8,6 +8,7 @@ import re
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, Response, g, request
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -172,7 +173,7 @@ def _fire(fault: Fault) -> Response | None:
 
 
 def _authenticate(fake: FakeContext, path: str) -> None:
-    store, headers = fake.store, request.headers
+    store, headers = fake.store, _credential_headers()
     if USER_PATHS.match(path):
         # Only a request that would create a token texts a code: POST /authorizations and
         # PUT /authorizations/clients/..., not POST /authorizations/{id} (an update). [decision]
@@ -201,6 +202,22 @@ def _authenticate(fake: FakeContext, path: str) -> None:
             user, token = found
             g.principal = _user_principal(user, token)
             g.rate_headers = store.consume_rate_limit(user)
+
+
+def _credential_headers() -> Headers:
+    """The request's headers, with a token sent as ``?access_token=X`` moved into them.
+
+    GHE 2.18 still took an OAuth token as a query parameter (GitHub deprecated that in
+    late 2019, after 2.18); old clients send it so, e.g. node-github's ``type: "oauth"``. It
+    then counts exactly as ``Authorization: token X``. [decision] An Authorization header,
+    when sent too, wins.
+    """
+    token = request.args.get("access_token", "")
+    if not token or "Authorization" in request.headers:
+        return request.headers
+    headers = Headers(request.headers)
+    headers["Authorization"] = f"token {token}"
+    return headers
 
 
 def _user_principal(user: User, token: Authorization | None) -> str:

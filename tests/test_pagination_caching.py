@@ -371,8 +371,11 @@ B64_LATIN1 = "Basic b2N0b2NhdDr/"  # octocat:\xff, not UTF-8
 
 # (method, path, headers, body, status): odd requests clients or attackers really send.
 ODD_REQUESTS = [
-    ("GET", "/", {}, None, 404),
-    ("GET", "", {}, None, 404),
+    # The API root answers its document (the 2.18 docs' samples start there); a method it
+    # lacks is 404 like anywhere else.
+    ("GET", "/", {}, None, 200),
+    ("GET", "", {}, None, 200),
+    ("DELETE", "/", {}, None, 404),
     ("GET", "/authorizations/abc", {"auth": OCTOCAT}, None, 404),
     ("GET", "/authorizations/-1", {"auth": OCTOCAT}, None, 404),
     ("GET", "/authorizations/99999999999999999999999999", {"auth": OCTOCAT}, None, 404),
