@@ -374,6 +374,8 @@ class _Checker:
         self.client_ids: dict[str, KeyPath] = {}
         # Sections that could not be read: references into them are not reported as missing.
         self.unreadable: set[str] = set()
+        # Fields reported for a wrong type: their absence from the result is not absence.
+        self.mistyped: set[KeyPath] = set()
         self.existing = _Existing(store)
 
     # -- reporting
@@ -419,6 +421,7 @@ class _Checker:
             problem = _type_problem(kind, item)
             if problem:
                 self.report((*path, key), problem)
+                self.mistyped.add((*path, key))
             else:
                 result[key] = item
         for key, (_, required) in spec.items():
@@ -559,7 +562,9 @@ class _Checker:
                 tokens[token] = path
 
         note = fields.get("note")
-        if client_id is None:
+        # A mistyped app or note was reported already; "needs a note" would only mislead.
+        mistyped = {(*path, "app"), (*path, "note")} & self.mistyped
+        if client_id is None and not mistyped:
             # A personal access token's note is its name on the settings page: required and
             # unique per user, as POST /authorizations enforces.
             if not note:

@@ -529,6 +529,25 @@ def test_each_mistake_is_reported_at_its_line(in_tmp: Path, text: str, expected:
     assert problems(text) == expected
 
 
+def test_a_mistyped_app_or_note_is_not_also_a_missing_note(in_tmp: Path) -> None:
+    text = """
+        users:
+          - login: lisa
+            password: pw
+        authorizations:
+          - user: lisa
+            app: 12345
+          - user: lisa
+            note: [x]
+          - user: lisa
+        """
+    assert problems(text) == [
+        "s.yaml:6: authorizations[0].app: must be a string, not int 12345 (quote it)",
+        "s.yaml:8: authorizations[1].note: must be a string, not a list",
+        "s.yaml:9: authorizations[2].note: a personal access token (no app) needs a note",
+    ]
+
+
 def test_all_problems_of_a_file_are_reported_together() -> None:
     found = validate_scenario(HERE / "broken.yaml")
 
