@@ -12,7 +12,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from . import auth, faults
+from . import auth, faults, scopes
 from .api import FakeContext, context
 from .config import Config
 from .errors import GHEError, NotFound
@@ -75,10 +75,6 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
             answer = _fire(fault)
             if answer is not None:
                 return answer
-        for hook in fake.before_request_hooks:
-            early = hook()
-            if early is not None:
-                return early
         api_path = request.path[len(config.api_prefix) :]
         if not request.path.startswith(config.api_prefix) or api_path[:1] not in ("", "/"):
             return None
@@ -104,6 +100,11 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
         headers["X-GitHub-Enterprise-Version"] = config.enterprise_version
         if g.get("rate_headers"):
             headers.update(g.rate_headers)
+        token = g.get("token_authorization")
+        if token is not None:
+            # Token-authenticated responses carry the token's scopes. [GHE_BEHAVIOR: rec]
+            headers["X-OAuth-Scopes"] = scopes.header_value(token.scopes)
+            headers["X-Accepted-OAuth-Scopes"] = ""
         if is_admin(request.path):
             return response  # the call journal lists what clients asked of GHE, not the admin
         if "Origin" in request.headers:
@@ -140,7 +141,7 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
         # A bug in the fake, never the client's doing: keep it for the test that caused it.
-        log.exception("fake-ghe failed on %s %s", request.method, request.path)
+        log.exception("fake-ghe failed on %s %s", request.method, redacted_path())
         fake.errors.append(error)
         return json_response(SERVER_ERROR, 500)
 
@@ -200,6 +201,7 @@ def _authenticate(fake: FakeContext, path: str) -> None:
             g.principal = f"app:{found.client_id}"
         elif found is not None:
             user, token = found
+            g.token_authorization = token
             g.principal = _user_principal(user, token)
             g.rate_headers = store.consume_rate_limit(user)
 

@@ -102,10 +102,6 @@ class LiveServer:
         self._thread.start()
         return self
 
-    def serve_forever(self) -> None:
-        """Serve in the calling thread (the CLI), until ``stop()`` from another thread."""
-        self._server.serve_forever(poll_interval=self._poll_interval)
-
     def stop(self) -> None:
         """Stop serving; with a short poll interval this takes well under a second."""
         self._server.shutdown()

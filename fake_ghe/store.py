@@ -21,6 +21,7 @@ from . import totp
 from .clock import Clock
 from .errors import (
     UPDATE_DOCS,
+    BadCredentials,
     GHEError,
     InvalidApp,
     LoginLocked,
@@ -76,18 +77,28 @@ class Store:
         self.lock = threading.RLock()
         self.seed = seed
         self.clock = clock or Clock()
-        self.lockout_threshold = lockout_threshold
-        self.lockout_window = lockout_window
-        # How many 30 s steps either side of now a TOTP code may be from (0: only now's).
-        self.otp_window = otp_window
+        # What reset() returns to: a test that tightens the lockout or the TOTP tolerance
+        # must not leave it tightened for the next one (the plugin reuses stores).
+        self._settings = {
+            "lockout_threshold": lockout_threshold,
+            "lockout_window": lockout_window,
+            # How many 30 s steps either side of now a TOTP code may be from (0: only now's).
+            "otp_window": otp_window,
+        }
         self.journal = j.Journal()
         self.reset()
 
     # ------------------------------------------------------------------ state as a whole
 
     def reset(self) -> None:
-        """Forget everything: ids start from 1 again and a seeded token sequence restarts."""
+        """Forget everything: ids start from 1 again and a seeded token sequence restarts.
+
+        The lockout and TOTP settings go back to what the constructor was given.
+        """
         with self.lock:
+            self.lockout_threshold: int = self._settings["lockout_threshold"]
+            self.lockout_window: timedelta = self._settings["lockout_window"]
+            self.otp_window: int = self._settings["otp_window"]
             self._tokens = TokenSource(self.seed)
             self._last_id = {"user": 0, "app": 0, "authorization": 0, "grant": 0}
             self._users: dict[int, User] = {}
@@ -325,6 +336,7 @@ class Store:
     def send_sms_code(self, user: User) -> str:
         """'Text' the current code to an SMS user; tests read it from ``sms_codes``."""
         with self.lock:
+            self._live_user(user)
             code = self.otp(user.login)
             self.sms_codes.setdefault(user.login, []).append(code)
             return code
@@ -401,6 +413,7 @@ class Store:
     ) -> Authorization:
         """``POST /authorizations``: always creates (an app token with client credentials)."""
         with self.lock:
+            self._live_user(user)
             app = None
             # Empty strings count as absent: clients send "" for "no app". [GHE_BEHAVIOR: client]
             if client_id or client_secret:
@@ -426,6 +439,7 @@ class Store:
         Returns the authorization and whether it was created; atomic under the lock.
         """
         with self.lock:
+            self._live_user(user)
             app = self._verified_app(client_id, client_secret or "")
             scope_list = self._valid_scopes(scopes or [])
             ids = self._fingerprints.get((user.id, app.client_id, fingerprint))
@@ -438,6 +452,7 @@ class Store:
 
     def get_authorization(self, user: User, authorization_id: int) -> Authorization:
         with self.lock:
+            self._live_user(user)
             return self._own(user, authorization_id)
 
     def list_authorizations(
@@ -448,6 +463,7 @@ class Store:
         Costs O(groups + page): whole groups before the page are skipped by their length.
         """
         with self.lock:
+            self._live_user(user)
             groups = self._user_groups.get(user.id, {})
             total = sum(len(ids) for ids in groups.values())
             skip, wanted = (page - 1) * per_page, per_page
@@ -479,6 +495,7 @@ class Store:
     ) -> Authorization:
         """``PATCH /authorizations/{id}``: only the keys given change."""
         with self.lock:
+            self._live_user(user)
             auth = self._own(user, authorization_id)
             given = [
                 name
@@ -533,6 +550,7 @@ class Store:
         self, user: User, authorization_id: int, *, actor: str | None = None
     ) -> Authorization:
         with self.lock:
+            self._live_user(user)
             auth = self._own(user, authorization_id)
             self._remove(auth, j.USER_DELETE, actor or user.login)
             return auth
@@ -542,6 +560,7 @@ class Store:
     def list_grants(self, user: User, page: int, per_page: int) -> tuple[list[Grant], int]:
         """One page of the user's grants, in the order they were made."""
         with self.lock:
+            self._live_user(user)
             grants = self._user_grants.get(user.id, {})
             start = (page - 1) * per_page
             # islice refuses indices past sys.maxsize; a page that far out is simply empty.
@@ -551,6 +570,7 @@ class Store:
 
     def get_grant(self, user: User, grant_id: int) -> Grant:
         with self.lock:
+            self._live_user(user)
             grant = self._grants.get(grant_id)
             # Another user's grant is indistinguishable from a missing one.
             if grant is None or grant.user_id != user.id:
@@ -562,6 +582,7 @@ class Store:
     ) -> list[Authorization]:
         """Revoke the grant: every token of that app for that user dies with it."""
         with self.lock:
+            self._live_user(user)
             grant = self.get_grant(user, grant_id)
             return self._revoke_grant(grant, j.GRANT_DELETE, actor or user.login)
 
@@ -570,6 +591,7 @@ class Store:
     def app_token(self, app: OAuthApp, token: str) -> Authorization:
         """The app's own token; anything else (unknown, revoked, another app's) is 404."""
         with self.lock:
+            self._live_app(app)
             auth = self._auths_by_hash.get(hash_token(token))
             if auth is None or auth.client_id != app.client_id:
                 raise NotFound()
@@ -604,6 +626,16 @@ class Store:
             return self._revoke_grant(grant, j.APP_GRANT_REVOKE, actor or f"app:{app.client_id}")
 
     # ------------------------------------------------------------------ internals
+
+    def _live_user(self, user: User) -> None:
+        """Refuse a User that is no longer this store's (a reset or replace came in between
+        the request's authentication and this verb): its id may be someone else's now."""
+        if self._users.get(user.id) is not user:
+            raise BadCredentials()
+
+    def _live_app(self, app: OAuthApp) -> None:
+        if self._apps.get(app.client_id) is not app:
+            raise NotFound()
 
     def _verified_app(self, client_id: str, client_secret: str) -> OAuthApp:
         app = self.authenticate_app(client_id, client_secret)

@@ -30,6 +30,7 @@ def code_at(secret: str, moment: datetime) -> str:
 def verify(secret: str, code: str, moment: datetime, window: int = VALID_WINDOW) -> bool:
     """Whether ``code`` is the code at ``moment`` or within ``window`` 30 s steps of it."""
     code = code.strip()
-    if not code.isdigit():
+    # ASCII digits only: str.isdigit() admits "²³", which pyotp's NFKC would then read as 23.
+    if not (code.isascii() and code.isdigit()):
         return False
     return pyotp.TOTP(secret).verify(code, for_time=moment, valid_window=window)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import Response, current_app, g, request
+from flask import current_app, g, request
 
 from ..config import Config
 from ..faults import Faults
@@ -23,8 +22,6 @@ class FakeContext:
     # Exceptions that escaped a handler (a bug in the fake); the pytest plugin re-raises them.
     errors: list[BaseException] = field(default_factory=list)
     faults: Faults = field(default_factory=Faults)
-    # Called first on every request; one returning a response answers instead.
-    before_request_hooks: list[Callable[[], Response | None]] = field(default_factory=list)
 
 
 def context() -> FakeContext:

@@ -7,7 +7,7 @@ from flask import Blueprint, Response
 from ..model import Authorization
 from ..wire import empty_response, json_response
 from . import current_oauth_app, store
-from .authorizations import serialize
+from .render import serialize
 
 bp = Blueprint("applications", __name__)
 

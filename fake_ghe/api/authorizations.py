@@ -6,37 +6,19 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from .. import serializers
 from ..errors import UPDATE_DOCS
-from ..model import Authorization, User
-from ..wire import cached_json, empty_response, json_body, json_response, link_header, page_params
-from . import current_user, store, urls
+from ..model import Authorization
+from ..wire import cached_json, empty_response, json_body, json_response, page_params
+from . import current_user, store
 from .params import MISSING, scope_list, text, text_or_none
+from .render import paginated, serialize
 
 bp = Blueprint("authorizations", __name__)
-
-
-def serialize(
-    auth: Authorization, *, with_token: bool = False, user: User | None = None
-) -> dict[str, Any]:
-    app = store().app(auth.client_id) if auth.client_id else None
-    return serializers.authorization(auth, app, urls(), with_token=with_token, user=user)
 
 
 def created(auth: Authorization) -> Response:
     body = serialize(auth, with_token=True)
     return json_response(body, 201, {"Location": body["url"]})
-
-
-def paginated(
-    path: str, items: list[dict[str, Any]], page: int, per_page: int, total: int
-) -> Response:
-    response = cached_json(items)
-    query = list(request.args.items(multi=True))
-    link = link_header(urls().api + path, query, page, per_page, total)
-    if link:
-        response.headers["Link"] = link
-    return response
 
 
 @bp.get("/authorizations")

@@ -10,7 +10,7 @@ from .. import serializers
 from ..model import Grant
 from ..wire import cached_json, empty_response, page_params
 from . import current_user, store, urls
-from .authorizations import paginated
+from .render import paginated
 
 bp = Blueprint("grants", __name__)
 

@@ -1,0 +1,30 @@
+"""How handlers answer with shared shapes: an authorization, and a page with its Link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+
+from .. import serializers
+from ..model import Authorization, User
+from ..wire import cached_json, link_header
+from . import store, urls
+
+
+def serialize(
+    auth: Authorization, *, with_token: bool = False, user: User | None = None
+) -> dict[str, Any]:
+    app = store().app(auth.client_id) if auth.client_id else None
+    return serializers.authorization(auth, app, urls(), with_token=with_token, user=user)
+
+
+def paginated(
+    path: str, items: list[dict[str, Any]], page: int, per_page: int, total: int
+) -> Response:
+    response = cached_json(items)
+    query = list(request.args.items(multi=True))
+    link = link_header(urls().api + path, query, page, per_page, total)
+    if link:
+        response.headers["Link"] = link
+    return response
