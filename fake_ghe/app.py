@@ -15,7 +15,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from . import auth, faults, scopes
 from .api import FakeContext, context
 from .config import Config
-from .errors import GHEError, NotFound
+from .errors import GHEError, NotFound, rate_limit_headers
 from .faults import Fault
 from .model import Authorization, OAuthApp, User
 from .store import Store
@@ -65,7 +65,7 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
     def authenticate() -> Response | None:
         g.request_id = next(request_ids)
         g.principal = None
-        g.rate_headers = None
+        g.rate_limit = None
         if is_admin(request.path):
             # The admin API and state page control the fake: no GHE auth, and no fault or
             # hook may stand between a user and the endpoint that clears it.
@@ -98,8 +98,8 @@ def create_app(store: Store | None = None, config: Config | None = None) -> Flas
         rid = g.get("request_id", 0)
         headers["X-GitHub-Request-Id"] = f"{rid:04X}:{rid:04X}:{rid:06X}:{rid:07X}:{rid:08X}"
         headers["X-GitHub-Enterprise-Version"] = config.enterprise_version
-        if g.get("rate_headers"):
-            headers.update(g.rate_headers)
+        if g.get("rate_limit"):
+            headers.update(rate_limit_headers(g.rate_limit))
         token = g.get("token_authorization")
         if token is not None:
             # Token-authenticated responses carry the token's scopes. [GHE_BEHAVIOR: rec]
@@ -183,7 +183,7 @@ def _authenticate(fake: FakeContext, path: str) -> None:
         )
         user = auth.password_user(store, headers, sends_sms=sends_sms)
         g.user, g.principal = user, user.login
-        g.rate_headers = store.consume_rate_limit(user)
+        g.rate_limit = store.consume_rate_limit(user)
     elif match := APP_PATHS.match(path):
         client_id = match["client_id"]
         g.oauth_app = auth.app_client(store, headers, client_id)
@@ -192,7 +192,7 @@ def _authenticate(fake: FakeContext, path: str) -> None:
         user, token = auth.token_user(store, headers)
         g.user, g.token_authorization = user, token
         g.principal = _user_principal(user, token)
-        g.rate_headers = store.consume_rate_limit(user)
+        g.rate_limit = store.consume_rate_limit(user)
     else:
         # The root, /meta and paths the fake lacks: credentials are optional but, when sent,
         # checked like anywhere else. [docs: failed login limit]
@@ -203,7 +203,7 @@ def _authenticate(fake: FakeContext, path: str) -> None:
             user, token = found
             g.token_authorization = token
             g.principal = _user_principal(user, token)
-            g.rate_headers = store.consume_rate_limit(user)
+            g.rate_limit = store.consume_rate_limit(user)
 
 
 def _credential_headers() -> Headers:

@@ -91,12 +91,21 @@ class LoginLocked(Forbidden):
 
 
 class RateLimited(Forbidden):
-    def __init__(self, user_id: int, headers: dict[str, str]) -> None:
+    def __init__(self, user_id: int, budget: Any) -> None:
         super().__init__(
             f"API rate limit exceeded for user ID {user_id}.",
             documentation_url=RATE_LIMIT_DOCS,
-            headers=headers,
+            headers=rate_limit_headers(budget),
         )
+
+
+def rate_limit_headers(budget: Any) -> dict[str, str]:
+    """X-RateLimit-* for a ``store.RateLimit`` (reset in epoch seconds, as GitHub sent it)."""
+    return {
+        "X-RateLimit-Limit": str(budget.limit),
+        "X-RateLimit-Remaining": str(budget.remaining),
+        "X-RateLimit-Reset": str(int(budget.reset_at.timestamp())),
+    }
 
 
 class NotFound(GHEError):

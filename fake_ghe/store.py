@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import journal as j
 from . import scopes as scope_rules
@@ -47,6 +47,14 @@ LOCKOUT_THRESHOLD = 10
 LOCKOUT_WINDOW = timedelta(hours=1)
 
 _UNSET: Any = object()
+
+
+class RateLimit(NamedTuple):
+    """A user's rate-limit budget: what X-RateLimit-Limit/Remaining/Reset report."""
+
+    limit: int
+    remaining: int
+    reset_at: datetime
 
 
 class SeedError(ValueError):
@@ -377,8 +385,9 @@ class Store:
             for user in users:
                 self._rate_buckets[user.id] = (0, reset_at)
 
-    def consume_rate_limit(self, user: User) -> dict[str, str] | None:
-        """Count a request of ``user``: its X-RateLimit-* headers, or None when limiting is off."""
+    def consume_rate_limit(self, user: User) -> RateLimit | None:
+        """Count a request of ``user``; where its budget stands after it, or None when
+        limiting is off. Raises RateLimited when the budget was already spent."""
         with self.lock:
             if self._rate_limit is None:
                 return None
@@ -386,16 +395,10 @@ class Store:
             remaining, reset_at = self._rate_buckets.get(user.id, (self._rate_limit, now))
             if now >= reset_at:
                 remaining, reset_at = self._rate_limit, now + self._rate_window
-            headers = {
-                "X-RateLimit-Limit": str(self._rate_limit),
-                "X-RateLimit-Remaining": str(max(remaining - 1, 0)),
-                "X-RateLimit-Reset": str(int(reset_at.timestamp())),
-            }
             if remaining <= 0:
-                headers["X-RateLimit-Remaining"] = "0"
-                raise RateLimited(user.id, headers)
+                raise RateLimited(user.id, RateLimit(self._rate_limit, 0, reset_at))
             self._rate_buckets[user.id] = (remaining - 1, reset_at)
-            return headers
+            return RateLimit(self._rate_limit, remaining - 1, reset_at)
 
     # ------------------------------------------------------------ authorizations (as the user)
 

@@ -101,3 +101,19 @@ def test_a_bug_in_the_fake_logs_the_path_with_the_token_masked(store, caplog, mo
     assert token not in caplog.text
     assert f"/tokens/***{token[-8:]}" in caplog.text
     assert len(flask_app.extensions["fake_ghe"].errors) == 1
+
+
+def test_rate_limit_headers_count_down_and_the_403_says_when_it_resets(api, store, clock):
+    store.set_rate_limit(2, timedelta(minutes=1))
+    reset = str(int((clock.now() + timedelta(minutes=1)).timestamp()))
+
+    answers = [api.get("/authorizations", auth=OCTOCAT) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 403]
+    assert [
+        (a.headers["X-RateLimit-Limit"], a.headers["X-RateLimit-Remaining"]) for a in answers
+    ] == [("2", "1"), ("2", "0"), ("2", "0")]
+    assert {a.headers["X-RateLimit-Reset"] for a in answers} == {reset}
+    assert answers[2].json()["message"] == "API rate limit exceeded for user ID 1."
+    clock.advance(60)
+    assert api.get("/authorizations", auth=OCTOCAT).headers["X-RateLimit-Remaining"] == "1"
