@@ -5,14 +5,13 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, Response, g, request
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from . import auth, faults, scopes
+from . import auth, faults, redact, scopes
 from .api import FakeContext, context
 from .config import Config
 from .errors import GHEError, NotFound, rate_limit_headers
@@ -29,7 +28,6 @@ log = logging.getLogger("fake_ghe")
 USER_PATHS = re.compile(r"^/(?:authorizations(?:/.*)?|applications/grants(?:/[^/]*)?)$")
 APP_PATHS = re.compile(r"^/applications/(?P<client_id>[^/]+)/(?:tokens|grants)/(?P<token>[^/]+)$")
 TOKEN_PATHS = re.compile(r"^/user$")
-SECRET_QUERY_KEYS = {"access_token", "client_secret", "password"}
 # The answer to a bug in the fake (never to anything a client sent).
 SERVER_ERROR = {"message": "Server Error"}
 
@@ -227,21 +225,8 @@ def _user_principal(user: User, token: Authorization | None) -> str:
 
 
 def redacted_path() -> str:
-    """The request path and query for the call journal, tokens and secrets masked."""
-    path = request.path
-    prefix = context().config.api_prefix
-    # Also without the prefix: a client with a wrong base URL still sends its real token.
-    match = APP_PATHS.match(path[len(prefix) :] if path.startswith(prefix) else path)
-    if match:
-        token = match["token"]
-        path = path[: len(path) - len(token)] + mask(token)
+    """The request's path and query for the call journal and logs, secrets masked."""
+    shown = redact.path(request.path)
     if request.query_string:
-        query = parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True)
-        masked = [(k, "***" if k in SECRET_QUERY_KEYS else v) for k, v in query]
-        path += "?" + urlencode(masked)
-    return path
-
-
-def mask(token: str) -> str:
-    """What may be shown of a token: its last eight characters, as GHE itself does."""
-    return "***" + token[-8:] if len(token) > 8 else "***"
+        shown += "?" + redact.query(request.query_string.decode("latin-1"))
+    return shown

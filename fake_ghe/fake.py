@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from . import assertions
+from . import assertions, totp
 from .app import create_app
 from .clock import Clock
 from .config import API_PREFIX, Config
@@ -31,7 +31,7 @@ from .faults import Fault, Faults
 from .journal import Call, Event, Journal
 from .model import Authorization, OAuthApp, TwoFactor, User
 from .scenario import Loaded, Source, load_scenario
-from .store import Store
+from .store import LOCKOUT_THRESHOLD, LOCKOUT_WINDOW, Store
 
 if TYPE_CHECKING:  # imported when used: a fake that is only served needs no responses
     from .server import LiveServer
@@ -62,7 +62,10 @@ class FakeGHE:
 
     ``hostname`` (``host``, ``host:port`` or ``https://host``) is where ``intercept()``
     answers; ``scenario`` is loaded at once; ``seed`` makes generated tokens reproducible;
-    ``frozen_at`` starts with the clock frozen.
+    ``frozen_at`` starts with the clock frozen. ``lockout_threshold`` wrong passwords within
+    ``lockout_window`` (seconds or a timedelta) lock a login for that window; ``otp_window``
+    is how many 30 s steps either side of now a TOTP code may be from. ``reset()`` returns to
+    these.
     """
 
     def __init__(
@@ -74,8 +77,17 @@ class FakeGHE:
         seed: int | str | None = None,
         frozen_at: datetime | str | None = None,
         admin: bool = True,
+        lockout_threshold: int = LOCKOUT_THRESHOLD,
+        lockout_window: timedelta | float = LOCKOUT_WINDOW,
+        otp_window: int = totp.VALID_WINDOW,
     ) -> None:
-        self.store = Store(seed=seed, clock=Clock(frozen_at))
+        self.store = Store(
+            seed=seed,
+            clock=Clock(frozen_at),
+            lockout_threshold=_threshold(lockout_threshold),
+            lockout_window=_window(lockout_window),
+            otp_window=_otp_window(otp_window),
+        )
         self.flask_app = create_app(self.store, Config(admin=admin))
         self._context = self.flask_app.extensions["fake_ghe"]
         self._transport: ResponsesTransport | None = None
@@ -189,16 +201,17 @@ class FakeGHE:
     # ------------------------------------------------------------------ state as a whole
 
     def reset(self) -> None:
-        """Forget everything: no users, apps or tokens, real time, no faults, empty journals.
+        """Forget everything: no users, apps or tokens, real time, no faults, empty journals;
+        the lockout and TOTP settings go back to the constructor's.
 
         Requests still sleeping in a slow fault are cut short (their connection drops), so
-        they cannot change the fresh state.
+        they cannot change the fresh state. ``errors`` are kept for ``check()``: a bug in the
+        fake, even one hit by a request still running from before, is never dropped unseen.
         """
         self.faults.reset()
         with self.store.lock:
             self.store.reset()
             self.store.clock.reset()
-        self.errors.clear()
 
     @property
     def errors(self) -> list[BaseException]:
@@ -473,12 +486,61 @@ class FakeGHE:
             window = timedelta(seconds=window)
         self.store.set_rate_limit(limit, window)
 
+    # ------------------------------------------------------------------ signing in
+
+    def set_lockout(self, threshold: int, window: timedelta | float | None = None) -> None:
+        """``threshold`` wrong passwords within ``window`` (seconds; unchanged if None) lock a
+        login for ``window``. Until ``reset()``, which restores the constructor's values."""
+        threshold = _threshold(threshold)
+        with self.store.lock:
+            if window is not None:
+                self.store.lockout_window = _window(window)
+            self.store.lockout_threshold = threshold
+
+    @property
+    def lockout_threshold(self) -> int:
+        return self.store.lockout_threshold
+
+    @property
+    def lockout_window(self) -> timedelta:
+        return self.store.lockout_window
+
+    @property
+    def otp_window(self) -> int:
+        """How many 30 s steps either side of now a TOTP code may be from (0: only now's).
+        Settable; ``reset()`` restores the constructor's value."""
+        return self.store.otp_window
+
+    @otp_window.setter
+    def otp_window(self, steps: int) -> None:
+        self.store.otp_window = _otp_window(steps)
+
     # ------------------------------------------------------------------ time
 
     @property
     def clock(self) -> Clock:
         """The fake's clock: ``freeze()``, ``set(datetime)``, ``advance(minutes=5)``, ``now()``."""
         return self.store.clock
+
+
+def _threshold(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"lockout_threshold must be a whole number of at least 1, not {value!r}")
+    return value
+
+
+def _window(value: timedelta | float) -> timedelta:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = timedelta(seconds=value)
+    if not isinstance(value, timedelta) or value <= timedelta(0):
+        raise ValueError(f"lockout_window must be a positive timedelta or seconds, not {value!r}")
+    return value
+
+
+def _otp_window(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"otp_window must be a whole number of at least 0, not {value!r}")
+    return value
 
 
 def split_hostname(value: str, scheme: str = "https") -> tuple[str, str]:

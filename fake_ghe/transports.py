@@ -15,6 +15,9 @@ Living with the test's own ``responses`` mocks (see the traps in the project's S
   to it, so its stubs keep answering.
 * Our mock never touches another mock's registrations, and theirs never hold ours, so one
   mock's ``__exit__`` (which clears its registrations) cannot unregister the fake.
+* Several fakes stack their patches. Stopping one that is not the last started cannot take
+  its patch off (that would take off the ones above too): it stops answering its host at
+  once, and its patch comes off when those above it have stopped.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 from unittest import mock as std_mock
@@ -31,6 +35,7 @@ import requests
 import responses
 from requests.adapters import HTTPAdapter
 
+from . import redact
 from .app import SERVER_ERROR
 from .faults import CLIENT_TIMEOUT_KEY, DISCONNECT_KEY, TIMED_OUT_KEY
 from .wire import dumps
@@ -40,14 +45,34 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def root_pattern(root_url: str) -> re.Pattern[str]:
-    """Matches every URL on the host of ``root_url`` (default port written or not)."""
+    """Matches every URL on the host of ``root_url`` (default port written or not, with or
+    without ``user:password@``, which requests sends as Basic auth)."""
     parts = urlsplit(root_url)
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
         raise ValueError(f"not an http(s) URL with a host: {root_url!r}")
     host = re.escape(parts.hostname)
     port = parts.port or DEFAULT_PORTS[parts.scheme]
     ports = f"(?::{port})?" if port == DEFAULT_PORTS[parts.scheme] else f":{port}"
-    return re.compile(rf"{parts.scheme}://{host}{ports}(?=[/?#]|\Z)", re.IGNORECASE)
+    userinfo = r"(?:[^/?#@]*@)?"
+    return re.compile(rf"{parts.scheme}://{userinfo}{host}{ports}(?=[/?#]|\Z)", re.IGNORECASE)
+
+
+class _Patch:
+    """One transport's patch of requests: its mock and its ``_on_request`` hook."""
+
+    def __init__(self, mock: responses.RequestsMock, route: _FakeRoute, hook: Any) -> None:
+        self.mock, self.route, self.hook = mock, route, hook
+        self.stopped = False
+
+    def undo(self) -> None:
+        self.hook.stop()
+        self.mock.stop(allow_assert=False)
+
+
+# The patches of the started transports, oldest first. Patches nest (each one saves what was
+# in place when it started and puts that back), so they come off in reverse order only.
+_PATCHES: list[_Patch] = []
+_PATCHES_LOCK = threading.Lock()
 
 
 class ResponsesTransport:
@@ -70,19 +95,24 @@ class ResponsesTransport:
         self.pattern = root_pattern(self.root_url)
         self.passthrough = list(passthrough)
         self.mock: responses.RequestsMock | None = None
-        self._hook: Any = None
+        self._patch: _Patch | None = None
 
     def handles(self, url: str) -> bool:
         return self.pattern.match(url) is not None
 
     def start(self) -> ResponsesTransport:
-        if self.mock is not None:
-            return self
+        with _PATCHES_LOCK:
+            if self.mock is None:
+                self._start()
+        return self
+
+    def _start(self) -> None:
         # real_adapter_send (responses >= 0.24) is where passthrough goes: the send that was
         # in place before us, so a mock started earlier still answers what is not ours.
         below = HTTPAdapter.send
         mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=below)
-        mock.add(_FakeRoute(self))
+        route = _FakeRoute(self)
+        mock.add(route)
         if below is responses._real_send:
             for prefix in self.passthrough:
                 mock.add_passthru(prefix)
@@ -91,18 +121,26 @@ class ResponsesTransport:
             mock.add_passthru(re.compile(".*"))
         mock.start()
         redirect = _redirect(self, responses.RequestsMock._on_request)
-        self._hook = std_mock.patch.object(responses.RequestsMock, "_on_request", redirect)
-        self._hook.start()
+        hook = std_mock.patch.object(responses.RequestsMock, "_on_request", redirect)
+        hook.start()
+        self._patch = _Patch(mock, route, hook)
+        _PATCHES.append(self._patch)
         self.mock = mock
-        return self
 
     def stop(self) -> None:
-        if self.mock is None:
-            return
-        self._hook.stop()
-        self.mock.stop(allow_assert=False)
-        self.mock = None
-        self._hook = None
+        """Stop answering the host; requests is restored once every later transport stopped.
+
+        Stopped before a transport started after it, this one's host gets responses'
+        ConnectionError (never the real network) until that one stops too.
+        """
+        with _PATCHES_LOCK:
+            patch, self._patch, self.mock = self._patch, None, None
+            if patch is None:
+                return
+            patch.mock.remove(patch.route)
+            patch.stopped = True
+            while _PATCHES and _PATCHES[-1].stopped:
+                _PATCHES.pop().undo()
 
     def add_passthrough(self, prefix: str | re.Pattern[str]) -> None:
         """Let requests whose URL starts with ``prefix`` (or matches it) reach the network."""
@@ -126,9 +164,10 @@ class ResponsesTransport:
             environ[CLIENT_TIMEOUT_KEY] = timeout
         status, headers, body = self._call(environ)
         if environ.get(TIMED_OUT_KEY):
+            # Test output is often kept (CI logs): no token or password in the message.
             return requests.exceptions.ReadTimeout(
                 f"fake-ghe: read timed out (read timeout={timeout}) on {request.method} "
-                f"{request.url}",
+                f"{redact.url(str(request.url))}",
                 request=request,
             )
         if environ.get(DISCONNECT_KEY):
@@ -206,6 +245,9 @@ def wsgi_environ(request: requests.PreparedRequest) -> dict[str, Any]:
     scheme = url.scheme or "http"
     host = url.hostname or "localhost"
     port = url.port or DEFAULT_PORTS.get(scheme, 80)
+    # What a client sends as Host: the netloc without any user:password@ (requests sends
+    # that as an Authorization header instead).
+    netloc = url.netloc.rpartition("@")[2]
     body = _body_bytes(request.body)
     environ: dict[str, Any] = {
         "REQUEST_METHOD": (request.method or "GET").upper(),
@@ -218,7 +260,7 @@ def wsgi_environ(request: requests.PreparedRequest) -> dict[str, Any]:
         "SERVER_PORT": str(port),
         "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": url.netloc,
+        "HTTP_HOST": netloc,
         "CONTENT_LENGTH": str(len(body)) if body else "",
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scheme,

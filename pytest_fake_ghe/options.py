@@ -10,13 +10,21 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 MARKER = "fake_ghe"
-MARKER_KEYS = ("scenario", "hostname", "passthrough")
+MARKER_KEYS = (
+    "scenario",
+    "hostname",
+    "passthrough",
+    "lockout_threshold",
+    "lockout_window",
+    "otp_window",
+)
 DEFAULT_HOSTNAME = "ghe.example.com"  # the same as fake_ghe.fake.DEFAULT_HOSTNAME
 
 
@@ -27,12 +35,17 @@ class FakeGHESettings:
     ``scenario`` is an absolute file path, a mapping, or None; ``origin`` says where it was
     asked for (for messages). ``hostname`` is where the in-process fake answers;
     ``passthrough`` lists URL prefixes (or patterns) that may reach the real network.
+    ``lockout_threshold``, ``lockout_window`` (seconds or a timedelta) and ``otp_window``
+    change the fake's sign-in rules for this test only (None: the defaults).
     """
 
     scenario: Path | Mapping[str, Any] | None = None
     hostname: str = DEFAULT_HOSTNAME
     passthrough: tuple[str | re.Pattern[str], ...] = ()
     origin: str = ""
+    lockout_threshold: int | None = None
+    lockout_window: timedelta | float | None = None
+    otp_window: int | None = None
 
 
 def settings_for(request: pytest.FixtureRequest) -> FakeGHESettings:
@@ -53,7 +66,15 @@ def settings_for(request: pytest.FixtureRequest) -> FakeGHESettings:
         marked.get("passthrough", ())
     )
     scenario = _scenario(raw_scenario, origin, request) if raw_scenario else None
-    return FakeGHESettings(scenario, str(hostname).strip(), passthrough, origin)
+    return FakeGHESettings(
+        scenario,
+        str(hostname).strip(),
+        passthrough,
+        origin,
+        lockout_threshold=marked.get("lockout_threshold"),
+        lockout_window=marked.get("lockout_window"),
+        otp_window=marked.get("otp_window"),
+    )
 
 
 def _marker_values(node: pytest.Item) -> dict[str, Any]:

@@ -19,10 +19,12 @@ if TYPE_CHECKING:
     from .session import Fakes
 
 MARKER_HELP = (
-    "fake_ghe(scenario=None, hostname=None, passthrough=()): how the fake_ghe and "
+    "fake_ghe(scenario=None, hostname=None, passthrough=(), lockout_threshold=None, "
+    "lockout_window=None, otp_window=None): how the fake_ghe and "
     "fake_ghe_server fixtures start this test: a YAML scenario (path relative to the test "
-    "file's folder, then rootdir) or a mapping, the host the in-process fake answers, and URL "
-    "prefixes that may still reach the network."
+    "file's folder, then rootdir) or a mapping, the host the in-process fake answers, URL "
+    "prefixes that may still reach the network, and sign-in rules (wrong passwords before a "
+    "lockout, its length in seconds, TOTP steps allowed either side of now)."
 )
 
 
@@ -104,7 +106,8 @@ def fake_ghe_server(
     _fake_ghe_fakes: Fakes, fake_ghe_settings: FakeGHESettings
 ) -> Iterator[FakeGHE]:
     """A fresh fake GHE served on 127.0.0.1 and a free port, for any HTTP client;
-    ``fake_ghe_server.base_url`` is ``http://127.0.0.1:PORT/api/v3``."""
+    ``fake_ghe_server.base_url`` is ``http://127.0.0.1:PORT/api/v3``. (Closing it only stops
+    it for the rest of this test: the next one gets it served again.)"""
     fake = _fake_ghe_fakes.prepare(_fake_ghe_fakes.live, fake_ghe_settings, live=True)
     yield fake
     _fake_ghe_fakes.finish(fake)

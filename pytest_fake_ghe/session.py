@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from fake_ghe.fake import FakeGHE
+from fake_ghe.fake import FakeGHE, FakeServerError
 from fake_ghe.scenario import (
     Problem,
     Scenario,
@@ -45,7 +45,11 @@ class Fakes:
     @property
     def live(self) -> FakeGHE:
         if self._live is None:
-            self._live = FakeGHE().serve()
+            self._live = FakeGHE()
+        # A test may close it (``with fake_ghe_server:``, ``close()``): serve it again, or the
+        # next test's requests would go to ghe.example.com for real. (On another free port.)
+        if self._live.server is None:
+            self._live.serve()
         return self._live
 
     @property
@@ -62,7 +66,21 @@ class Fakes:
     def prepare(self, fake: FakeGHE, settings: FakeGHESettings, *, live: bool) -> FakeGHE:
         """A fresh state for one test, with its scenario loaded (or its setup failed)."""
         __tracebackhide__ = True
+        # What failed inside the fake after the last test's check (a request still running
+        # when it ended) is reported here, not dropped; this test is not to blame.
+        leftover = list(fake.errors)
+        fake.errors.clear()
         fake.reset()
+        if leftover:
+            pytest.fail(
+                "fake-ghe: a request that an earlier test started (still running when that test "
+                f"ended) failed inside the fake; this test is not to blame.\n"
+                f"{FakeServerError(leftover)}",
+                pytrace=False,
+            )
+        problem = _secure(fake, settings)
+        if problem:
+            pytest.fail(f"fake-ghe: @pytest.mark.fake_ghe: {problem}", pytrace=False)
         if not live:
             problem = _configure(fake, settings.hostname)
             if problem:
@@ -118,6 +136,19 @@ class Fakes:
 def _configure(fake: FakeGHE, hostname: str) -> str | None:
     try:
         fake.configure(hostname)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _secure(fake: FakeGHE, settings: FakeGHESettings) -> str | None:
+    """Apply the marker's lockout and TOTP settings (reset() put back the defaults)."""
+    try:
+        threshold, window = settings.lockout_threshold, settings.lockout_window
+        if threshold is not None or window is not None:
+            fake.set_lockout(fake.lockout_threshold if threshold is None else threshold, window)
+        if settings.otp_window is not None:
+            fake.otp_window = settings.otp_window
     except ValueError as error:
         return str(error)
     return None

@@ -119,6 +119,88 @@ def test_both_fixtures_in_one_test_are_two_fakes(pytester: pytest.Pytester) -> N
     run(pytester).assert_outcomes(passed=1)
 
 
+def test_closing_the_server_fixture_does_not_stop_it_for_the_next_test(
+    pytester: pytest.Pytester,
+) -> None:
+    # FakeGHE is a context manager: a test may close the session's live fake by mistake.
+    pytester.makepyfile(
+        """
+        import httpx
+        import requests
+
+        def test_closes_it_with_with(fake_ghe_server):
+            with fake_ghe_server:
+                assert httpx.get(fake_ghe_server.url("/meta")).status_code == 200
+            assert fake_ghe_server.server is None
+
+        def test_is_served_again(fake_ghe_server):
+            assert fake_ghe_server.base_url.startswith("http://127.0.0.1:")
+            fake_ghe_server.add_user("octocat", "pw")
+            answer = httpx.get(fake_ghe_server.url("/authorizations"), auth=("octocat", "pw"))
+            assert answer.status_code == 200
+            fake_ghe_server.close()
+
+        def test_and_again_next_to_the_in_process_fake(fake_ghe, fake_ghe_server):
+            assert fake_ghe_server.base_url.startswith("http://127.0.0.1:")
+            # Reached through the in-process fake's patch of requests (passthrough).
+            assert requests.get(fake_ghe_server.url("/meta")).status_code == 200
+        """
+    )
+    run(pytester).assert_outcomes(passed=3)
+
+
+def test_sign_in_settings_last_one_test_only(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from datetime import timedelta
+        import pytest
+        import requests
+
+        def wrong_passwords(fake, times):
+            for _ in range(times):
+                answer = requests.get(fake.url("/authorizations"), auth=("octocat", "wrong"))
+                assert answer.status_code == 401
+
+        def test_tightens_them(fake_ghe, fake_ghe_server):
+            fake_ghe.set_lockout(2, 60)
+            fake_ghe.otp_window = 0
+            fake_ghe_server.set_lockout(1)
+            fake_ghe_server.store.otp_window = 0
+            fake_ghe.add_user("octocat", "pw")
+            wrong_passwords(fake_ghe, 2)
+            locked = requests.get(fake_ghe.url("/authorizations"), auth=("octocat", "pw"))
+            assert locked.status_code == 403
+
+        def test_next_has_the_defaults(fake_ghe, fake_ghe_server):
+            for fake in (fake_ghe, fake_ghe_server):
+                assert (fake.lockout_threshold, fake.lockout_window, fake.otp_window) == (
+                    10, timedelta(hours=1), 1
+                )
+            fake_ghe.add_user("octocat", "pw")
+            wrong_passwords(fake_ghe, 9)
+            answer = requests.get(fake_ghe.url("/authorizations"), auth=("octocat", "pw"))
+            assert answer.status_code == 200
+
+        @pytest.mark.fake_ghe(lockout_threshold=3, lockout_window=120, otp_window=0)
+        def test_marker(fake_ghe, fake_ghe_server):
+            for fake in (fake_ghe, fake_ghe_server):
+                assert (fake.lockout_threshold, fake.lockout_window, fake.otp_window) == (
+                    3, timedelta(minutes=2), 0
+                )
+            fake_ghe.add_user("octocat", "pw")
+            wrong_passwords(fake_ghe, 3)
+            locked = requests.get(fake_ghe.url("/authorizations"), auth=("octocat", "pw"))
+            assert locked.status_code == 403
+            fake_ghe.clock.advance(seconds=121)
+            assert requests.get(fake_ghe.url("/user"), auth=("octocat", "pw")).status_code == 200
+
+        def test_after_the_marker(fake_ghe):
+            assert (fake_ghe.lockout_threshold, fake_ghe.otp_window) == (10, 1)
+        """
+    )
+    run(pytester).assert_outcomes(passed=4)
+
+
 def test_seeding_two_factor_and_sms_through_the_fixture(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
@@ -357,7 +439,8 @@ def test_a_missing_scenario_file_says_where_it_looked(pytester: pytest.Pytester)
         (
             'fake_ghe(scenarios="x.yaml")',
             "@pytest.mark.fake_ghe got unknown argument(s) scenarios; "
-            "it takes scenario, hostname, passthrough",
+            "it takes scenario, hostname, passthrough, lockout_threshold, lockout_window, "
+            "otp_window",
         ),
         (
             'fake_ghe("a.yaml", "b.yaml")',
@@ -371,6 +454,16 @@ def test_a_missing_scenario_file_says_where_it_looked(pytester: pytest.Pytester)
         (
             'fake_ghe(hostname="no spaces please")',
             "fake-ghe: bad hostname: hostname 'no spaces please' is not a host name*",
+        ),
+        (
+            "fake_ghe(lockout_threshold=0)",
+            "fake-ghe: @pytest.mark.fake_ghe: lockout_threshold must be a whole number of at "
+            "least 1, not 0",
+        ),
+        (
+            'fake_ghe(otp_window="1")',
+            "fake-ghe: @pytest.mark.fake_ghe: otp_window must be a whole number of at least 0, "
+            "not '1'",
         ),
     ],
 )
@@ -486,6 +579,64 @@ def test_an_error_inside_the_in_process_fake_fails_at_teardown_too(
     )
 
 
+def test_an_error_from_an_earlier_tests_request_is_reported_not_dropped(
+    pytester: pytest.Pytester,
+) -> None:
+    # A request a test left running fails inside the fake after that test's teardown check.
+    pytester.makepyfile(
+        """
+        import threading
+        import httpx
+        import pytest
+
+        LATE = {}
+
+        def test_leaves_a_request_running(fake_ghe_server):
+            fake_ghe_server.add_user("octocat", "pw")
+            release = threading.Event()
+
+            def late_request():
+                release.wait(10)
+                httpx.get(fake_ghe_server.url("/authorizations"), auth=("octocat", "pw"))
+
+            LATE["thread"] = threading.Thread(target=late_request)
+            LATE["release"], LATE["fake"] = release, fake_ghe_server
+            LATE["thread"].start()
+
+        @pytest.fixture
+        def late_failure():
+            # Runs after the first test's teardown and before this test's fake_ghe_server.
+            fake = LATE["fake"]
+
+            def broken(*args, **kwargs):
+                raise RuntimeError("store is broken")
+
+            fake.store.list_authorizations = broken
+            try:
+                LATE["release"].set()
+                LATE["thread"].join(10)
+            finally:
+                del fake.store.list_authorizations
+
+        def test_next_one(late_failure, fake_ghe_server):
+            pass
+
+        def test_then_all_is_well(fake_ghe_server):
+            assert fake_ghe_server.errors == []
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at setup of test_next_one*",
+            "fake-ghe: a request that an earlier test started (still running when that test "
+            "ended) failed inside the fake; this test is not to blame.",
+            "*RuntimeError: store is broken",
+        ]
+    )
+
+
 # ------------------------------------------------------------------ configuration
 
 
@@ -501,7 +652,10 @@ def test_options_and_marker_are_documented(pytester: pytest.Pytester) -> None:
         ]
     )
     run(pytester, "--markers").stdout.fnmatch_lines(
-        ["@pytest.mark.fake_ghe(scenario=None, hostname=None, passthrough=()):*"]
+        [
+            "@pytest.mark.fake_ghe(scenario=None, hostname=None, passthrough=(), "
+            "lockout_threshold=None, lockout_window=None, otp_window=None):*"
+        ]
     )
     fixtures = run(pytester, "--fixtures")
     fixtures.stdout.fnmatch_lines(

@@ -13,7 +13,7 @@ import responses
 from requests.adapters import HTTPAdapter
 
 from fake_ghe import FakeGHE
-from fake_ghe.transports import ResponsesTransport, read_timeout, root_pattern
+from fake_ghe.transports import ResponsesTransport, read_timeout, root_pattern, wsgi_environ
 
 SLACK = "https://slack.example.com/api/chat.postMessage"
 
@@ -54,10 +54,33 @@ def test_url_matching_ignores_host_case_and_the_default_port(fake: FakeGHE) -> N
         requests.get("https://ghe.example.com.evil.test/api/v3/meta")
 
 
+def test_a_login_in_the_url_is_intercepted_and_sent_as_basic_auth(fake: FakeGHE) -> None:
+    answer = requests.get("https://octocat:pw@ghe.example.com/api/v3/user")
+    assert answer.status_code == 200
+    assert answer.json()["login"] == "octocat"
+    assert [call.principal for call in fake.calls] == ["octocat"]
+    wrong = requests.get("https://octocat:nope@GHE.example.com:443/api/v3/user")
+    assert wrong.status_code == 401
+
+
+def test_the_host_header_never_carries_the_login() -> None:
+    def echo(environ: dict, start_response: object) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])  # type: ignore[operator]
+        return [f"{environ['HTTP_HOST']} {environ.get('HTTP_AUTHORIZATION')}".encode()]
+
+    with ResponsesTransport(echo, "http://wsgi.test:8080"):
+        answer = requests.get("http://a:b@wsgi.test:8080/")
+    assert answer.text == "wsgi.test:8080 Basic YTpi"  # base64("a:b")
+    prepared = requests.Request("GET", "https://a:b@ghe.example.com:8443/api/v3").prepare()
+    assert wsgi_environ(prepared)["HTTP_HOST"] == "ghe.example.com:8443"
+
+
 def test_root_pattern_takes_an_explicit_port() -> None:
     pattern = root_pattern("http://localhost:8080")
     assert pattern.match("http://localhost:8080/api/v3")
     assert not pattern.match("http://localhost/api/v3")
+    assert pattern.match("http://user:pw@localhost:8080/api/v3")
+    assert not pattern.match("http://localhost:8080@evil.test/api/v3")
     assert not pattern.match("http://localhost:80801/api/v3")
     with pytest.raises(ValueError, match="not an http"):
         root_pattern("ftp://example.com")
@@ -164,6 +187,53 @@ def test_two_fakes_on_two_hosts_answer_side_by_side() -> None:
         assert requests.get(b.url("/authorizations"), auth=("alice", "pw")).status_code == 401
     assert [call.principal for call in a.calls] == ["alice"]
     assert [call.principal for call in b.calls] == ["bob", None]
+
+
+def test_closing_fakes_out_of_order_never_lets_requests_out() -> None:
+    before = HTTPAdapter.send
+    before_hook = responses.RequestsMock._on_request
+    a = FakeGHE("ghe-a.example.com").intercept()
+    b = FakeGHE("ghe-b.example.com").intercept()
+    b.add_user("bob", "pw")
+    a.close()
+    # b keeps answering; a's host is refused, not looked up for real.
+    assert requests.get(b.url("/authorizations"), auth=("bob", "pw")).status_code == 200
+    with pytest.raises(requests.ConnectionError, match="Connection refused by Responses"):
+        requests.get(a.url("/meta"))
+    a.intercept()  # started again: on top, answering once more
+    assert requests.get(a.url("/meta")).status_code == 200
+    b.close()
+    assert requests.get(a.url("/meta")).status_code == 200
+    with pytest.raises(requests.ConnectionError, match="Connection refused by Responses"):
+        requests.get(b.url("/meta"))
+    a.close()
+    assert HTTPAdapter.send is before
+    assert responses.RequestsMock._on_request is before_hook
+
+
+def test_read_timeout_messages_show_no_secrets(fake: FakeGHE) -> None:
+    app = fake.add_app("ci")
+    token = fake.add_authorization("octocat", app).token
+    fake.slow("*", "*", 30, times=None)
+    urls = [
+        fake.url(f"/applications/{app.client_id}/tokens/{token}"),
+        fake.url(f"/user?access_token={token}"),
+        "https://octocat:hunter2@ghe.example.com/api/v3/user",
+    ]
+    messages = []
+    for url in urls:
+        with pytest.raises(requests.exceptions.ReadTimeout) as timed_out:
+            requests.get(url, auth=(app.client_id, app.client_secret), timeout=(5, 0.05))
+        messages.append(str(timed_out.value))
+    assert not any(token in m or "hunter2" in m for m in messages)
+    assert messages == [
+        "fake-ghe: read timed out (read timeout=0.05) on GET "
+        f"https://ghe.example.com/api/v3/applications/{app.client_id}/tokens/***{token[-8:]}",
+        "fake-ghe: read timed out (read timeout=0.05) on GET "
+        "https://ghe.example.com/api/v3/user?access_token=***",
+        "fake-ghe: read timed out (read timeout=0.05) on GET "
+        "https://octocat:***@ghe.example.com/api/v3/user",
+    ]
 
 
 # ------------------------------------------------------------------ the test's own responses
