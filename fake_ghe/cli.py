@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--empty", action="store_true", help="start with no users, apps or tokens")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument(
-        "--port", type=int, default=0, help="port to bind (default 0: any free port)"
+        "--port", type=_port, default=0, help="port to bind (default 0: any free port)"
     )
     serve.add_argument(
         "--hostname",
@@ -129,8 +129,13 @@ def serve(args: argparse.Namespace) -> int:
     url_file = Path(args.url_file) if args.url_file else None
     if url_file is not None:
         # A file left by an earlier run must not send a waiting script to a dead port.
-        with contextlib.suppress(FileNotFoundError):
+        try:
             url_file.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            _cannot_write(url_file, error)
+            return 1
 
     store = Store(seed=_seed(args.seed), clock=Clock(frozen_at=args.freeze_time))
     scenario = None
@@ -174,13 +179,18 @@ def serve(args: argparse.Namespace) -> int:
             _banner(ready, sys.stderr)
         # Last, so a script that waits for the file has all startup output behind it.
         if url_file is not None:
-            _write_atomically(url_file, root + "\n")
+            try:
+                _write_atomically(url_file, root + "\n")
+            except OSError as error:
+                # A script waiting for the file would wait forever: stop rather than serve.
+                _cannot_write(url_file, error)
+                return 1
         while not stop.wait(0.5):
             pass
     finally:
         server.stop()
         if url_file is not None:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 url_file.unlink()
     if not args.quiet:
         print("fake-ghe: stopped", file=sys.stderr)
@@ -196,15 +206,29 @@ def _seed(raw: str | None) -> int | str | None:
         return raw
 
 
+def _port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {raw!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a TCP port (0 to 65535): {raw!r}")
+    return port
+
+
 def _time_argument(raw: str) -> datetime:
-    from .admin.api import parse_time
+    # The admin API's parser and bounds, so --freeze-time and /clock/set agree.
+    from .admin.moments import RANGE, in_range, parse_moment
 
     try:
-        return parse_time(raw)
+        moment = parse_moment(raw)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"not an ISO 8601 time like 2019-09-01T12:00:00Z: {raw!r}"
         ) from None
+    if not in_range(moment):
+        raise argparse.ArgumentTypeError(f"not {RANGE}: {raw!r}")
+    return moment
 
 
 def _public_host(raw: str | None) -> tuple[str, str | None]:
@@ -227,8 +251,19 @@ def _root_url(host: str, port: int) -> str:
 def _write_atomically(path: Path, text: str) -> None:
     """A script polling for the file never reads half a URL."""
     partial = path.with_name(path.name + f".{os.getpid()}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+
+
+def _cannot_write(path: Path, error: OSError) -> None:
+    # strerror is the sentence; str() would prefix "[Errno 2]".
+    reason = error.strerror or error
+    print(f"fake-ghe: cannot write the URL file {path}: {reason}", file=sys.stderr)
 
 
 def _banner(ready: dict[str, Any], out: TextIO) -> None:

@@ -7,6 +7,7 @@ anything else, so a fault fires even for requests that would fail authentication
 from __future__ import annotations
 
 import fnmatch
+import math
 import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -67,6 +68,32 @@ def default_body(status: int) -> dict[str, Any]:
     return {"message": message, "documentation_url": DOCS}
 
 
+# [decision] Bounds that no test needs to exceed: past them Event.wait overflows (a 500 on the
+# next matching request) or a fault never runs out in practice anyway.
+MAX_DELAY = 3600.0
+MAX_TIMES = 1_000_000
+
+
+def _check(status: Any, delay: Any, times: Any) -> None:
+    """ValueError unless the numbers of a fault are ones it can act on."""
+    if status is not None and (not _is_int(status) or not 100 <= status <= 599):
+        raise ValueError(f"status must be an HTTP status code, not {status!r}")
+    if times is not None and (not _is_int(times) or times < 1):
+        raise ValueError(f"times must be at least 1 (or None for every request), not {times!r}")
+    if times is not None and times > MAX_TIMES:
+        raise ValueError(f"times must be at most {MAX_TIMES} (or None for every request)")
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or math.isnan(delay):
+        raise ValueError(f"delay must be a number of seconds, not {delay!r}")
+    if delay < 0:
+        raise ValueError("delay must not be negative")
+    if delay > MAX_DELAY:
+        raise ValueError(f"delay must be at most {MAX_DELAY:g} seconds, not {delay!r}")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 class Faults:
     """The armed faults of one fake, first armed first matched."""
 
@@ -95,14 +122,9 @@ class Faults:
         without the API prefix. Give ``status`` (with ``message`` or a whole ``body``),
         ``delay`` seconds, and/or ``disconnect``.
         """
+        _check(status, delay, times)
         if status is None and not delay and not disconnect:
             raise ValueError("a fault needs a status, a delay or disconnect=True")
-        if status is not None and not 100 <= status <= 599:
-            raise ValueError(f"status must be an HTTP status code, not {status}")
-        if times is not None and times < 1:
-            raise ValueError("times must be at least 1 (or None for every request)")
-        if delay < 0:
-            raise ValueError("delay must not be negative")
         if body is None and status is not None:
             body = default_body(status)
             if message is not None:

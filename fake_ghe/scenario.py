@@ -156,10 +156,32 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # Aliases can make a small file expand into a huge tree ("billion laughs"); stop well before.
 _MAX_NODES = 100_000
+# A scenario is four levels deep; far deeper is junk, refused before Python's recursion limit.
+_MAX_DEPTH = 100
+_TOO_DEEP = f"nested too deeply (more than {_MAX_DEPTH} levels)"
 
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader used only to compose nodes and construct scalars: we build containers."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # PyYAML composes recursively: refuse deep nesting where it starts, with its line.
+        self._depth += 1
+        try:
+            if self._depth > _MAX_DEPTH:
+                raise _Refused(self.peek_event().start_mark.line + 1, _TOO_DEEP)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def fetch_flow_collection_start(self, token_class: type) -> None:
+        # The scanner reads up to ~1000 tokens ahead, slowly, before the composer sees the
+        # first: refuse an opening bracket too many right away.
+        if self.flow_level >= _MAX_DEPTH:
+            raise _Refused(self.get_mark().line + 1, _TOO_DEEP)
+        super().fetch_flow_collection_start(token_class)
 
 
 class _Parser:
@@ -172,6 +194,9 @@ class _Parser:
         # id of a mapping node -> ids of its own key nodes (not merged in by <<), noted on the
         # first visit: flatten_mapping rewrites the node, and aliases visit it again.
         self.own_keys: dict[int, set[int]] = {}
+        # id of a mapping node -> how many pairs it has once its << merges are flattened.
+        self.merged_sizes: dict[int, int] = {}
+        self.merging: set[int] = set()  # the mappings merged_size is inside of
 
     def parse(self) -> Scenario:
         loader = None
@@ -193,6 +218,12 @@ class _Parser:
             self.problem((), line, f"invalid YAML: {error.reason}")
         except _TooLarge:
             self.problem((), None, f"the document expands to more than {_MAX_NODES} nodes")
+        except _Refused as error:
+            self.problem((), error.line, error.message)
+        except RecursionError:
+            # Only a backstop: the depth limits above should always come first.
+            line = loader.get_mark().line + 1 if loader is not None else None
+            self.problem((), line, "nested too deeply")
         finally:
             if loader is not None:
                 loader.dispose()
@@ -208,6 +239,9 @@ class _Parser:
         self.nodes += 1
         if self.nodes > _MAX_NODES:
             raise _TooLarge
+        if len(path) > _MAX_DEPTH:
+            # Aliases nest deeper than the text does (an anchor inside its own value too).
+            raise _Refused(node.start_mark.line + 1, _TOO_DEEP)
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
             return self.mapping(loader, node, path)
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
@@ -232,6 +266,10 @@ class _Parser:
         first_visit = id(node) not in self.own_keys
         if first_visit:
             self.own_keys[id(node)] = {id(key) for key, _ in node.value if key.tag != _MERGE_TAG}
+            # flatten_mapping copies every merged pair, so `<<: [*a, *a, ...]` chains grow
+            # exponentially: size the result first, at the cost of one pass over the merges.
+            if self.merged_size(node, 0) > _MAX_NODES:
+                raise _TooLarge
             loader.flatten_mapping(node)
         own = self.own_keys[id(node)] if first_visit else set()
         seen: dict[Any, int] = {}
@@ -257,8 +295,44 @@ class _Parser:
         return result
 
 
+    def merged_size(self, node: yaml.MappingNode, depth: int) -> int:
+        """How many pairs ``node`` holds once flatten_mapping has merged its ``<<`` keys."""
+        known = self.merged_sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in self.merging:
+            raise _Refused(node.start_mark.line + 1, "a mapping merges (<<) itself")
+        if depth > _MAX_DEPTH:
+            raise _Refused(node.start_mark.line + 1, f"<< merges {_TOO_DEEP}")
+        self.merging.add(id(node))
+        size = 0
+        for key, value in node.value:
+            if key.tag != _MERGE_TAG:
+                size += 1
+                continue
+            merged = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for item in merged:
+                # Anything but a mapping is refused by flatten_mapping itself, with its line.
+                if isinstance(item, yaml.MappingNode):
+                    size += self.merged_size(item, depth + 1)
+            if size > _MAX_NODES:
+                break
+        self.merging.discard(id(node))
+        self.merged_sizes[id(node)] = size
+        return size
+
+
 class _TooLarge(Exception):
     pass
+
+
+class _Refused(Exception):
+    """The document cannot be read at all, for ``message`` at ``line``."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
 
 
 class _Unreadable:

@@ -378,10 +378,11 @@ class Store:
     def exhaust_rate_limit(self, login: str | None = None) -> None:
         """Use up the limit of ``login`` (or of every user); turns limiting on if it was off."""
         with self.lock:
+            users = [self._seed_user(login)] if login else list(self._users.values())
             if self._rate_limit is None:
+                # GitHub's usual hourly budget for an authenticated user.
                 self._rate_limit = 5000
             reset_at = self.clock.now() + self._rate_window
-            users = [self._seed_user(login)] if login else list(self._users.values())
             for user in users:
                 self._rate_buckets[user.id] = (0, reset_at)
 

@@ -96,15 +96,27 @@ def json_body(req: Request) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw.decode("utf-8"))
-        # A lone surrogate (``"\\ud800"``) parses but can never be sent back as UTF-8.
-        # [decision: GHE refused such bodies as unparseable]
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except (UnicodeError, ValueError, RecursionError):
-        # RecursionError: absurdly deep nesting ([[[[...]]]]) is junk, not a server error.
+        body = parse_json(raw)
+    except ValueError:
         raise BadRequest("Problems parsing JSON") from None
     if not isinstance(body, dict):
         raise BadRequest("Body should be a JSON object")
+    return body
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """JSON text (bytes are UTF-8) as data; ValueError for anything unparseable, however deep.
+
+    The one JSON parser for request bodies, the GHE API's and the admin API's alike.
+    """
+    try:
+        body = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+        # A lone surrogate (``"\\ud800"``) parses but can never be sent back as UTF-8.
+        # [decision: GHE refused such bodies as unparseable]
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        # Absurdly deep nesting ([[[[...]]]]) is junk, not a server error.
+        raise ValueError("nested too deeply") from None
     return body
 
 

@@ -14,7 +14,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from fake_ghe import Clock, Config, Store, create_app
+from fake_ghe import Clock, Config, FakeGHE, Store, create_app
 from fake_ghe.admin import Baseline, set_baseline
 from fake_ghe.scenario import load_scenario, parse_scenario_text
 from fake_ghe.server import LiveServer
@@ -469,6 +469,9 @@ def test_a_fault_matches_method_and_path_and_fires_times_times(client):
         ('{"status": 500, "times": 0}', 422, "times must be at least 1"),
         ('{"delay": -1}', 422, "delay must not be negative"),
         ('{"delay": true}', 422, "delay must be a number, not true"),
+        ('{"delay": NaN}', 422, "delay must be a number, not NaN"),
+        ('{"delay": 1e308}', 422, "delay must be at most 3600 seconds, not 1e+308"),
+        ('{"status": 500, "times": 10000000}', 422, "times must be at most 1000000"),
         ('{"disconnect": "yes"}', 422, 'disconnect must be true or false, not "yes"'),
         ('{"status": 500, "headers": {"X": 1}}', 422, "headers must be an object of strings"),
         ('{"status": 500', 400, "the body is not valid JSON"),
@@ -481,6 +484,55 @@ def test_bad_fault_bodies_are_refused_and_arm_nothing(client, body, status, mess
     assert answer.get_json()["message"].startswith(message)
     assert "documentation_url" not in answer.get_json()
     assert client.get("/_fake_ghe/faults").get_json() == []
+
+
+def test_faults_refuse_numbers_they_cannot_act_on_from_python_too():
+    fake = FakeGHE()
+    with pytest.raises(ValueError, match="delay must be at most 3600 seconds"):
+        fake.slow(seconds=1e308)
+    with pytest.raises(ValueError, match="delay must be a number of seconds, not nan"):
+        fake.slow(seconds=float("nan"))
+    with pytest.raises(ValueError, match="status must be an HTTP status code, not '500'"):
+        fake.fail(status="500")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="times must be at least 1"):
+        fake.fail(times=1.5)  # type: ignore[arg-type]
+    assert fake.faults.armed() == []
+
+
+# ------------------------------------------------------------------ hostile bodies
+
+JSON_PATHS = [
+    "/_fake_ghe/faults",
+    "/_fake_ghe/clock/freeze",
+    "/_fake_ghe/clock/unfreeze",
+    "/_fake_ghe/clock/set",
+    "/_fake_ghe/clock/advance",
+    "/_fake_ghe/rate_limit",
+    "/_fake_ghe/rate_limit/exhaust",
+]
+
+
+@pytest.mark.parametrize("path", JSON_PATHS)
+def test_absurdly_nested_json_is_400_not_a_server_error(client, path):
+    answer = client.post(path, data="[" * 100_000)
+    assert answer.status_code == 400
+    assert answer.get_json()["message"] == "the body is not valid JSON: nested too deeply"
+    assert client.get("/_fake_ghe/clock").get_json()["now"] == "2019-09-01T12:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 100_000, '{\n\t"users": ' + "[" * 100_000],
+    ids=["yaml", "json-with-tabs"],
+)
+def test_absurdly_nested_scenario_is_a_problem_not_a_server_error(client, body):
+    before = state(client)
+    answer = client.post("/_fake_ghe/scenario", data=body)
+    assert answer.status_code == 422
+    [problem] = answer.get_json()["errors"]
+    assert problem.startswith("<scenario>:")
+    assert "nested too deeply" in problem or "invalid YAML" in problem
+    assert state(client) == before
 
 
 # ------------------------------------------------------------------ clock
@@ -515,6 +567,14 @@ def test_clock_freeze_set_advance_unfreeze_move_the_fakes_time(client):
         ("/_fake_ghe/clock/advance", {"secs": 5}, "unknown key 'secs'"),
         ("/_fake_ghe/clock/advance", {"seconds": "5"}, 'seconds must be a number, not "5"'),
         ("/_fake_ghe/clock/advance", {"days": 1e300}, "that is further than the clock can go"),
+        ("/_fake_ghe/clock/advance", {"days": 1e12}, "that is further than the clock can go"),
+        ("/_fake_ghe/clock/advance", {"days": 1e8}, "that is further than the clock can go"),
+        ("/_fake_ghe/clock/advance", {"days": -20000}, "that is further than the clock can go"),
+        ("/_fake_ghe/clock/advance", {"seconds": float("nan")}, "seconds must be a number"),
+        ("/_fake_ghe/clock/advance", {"hours": float("inf")}, "hours must be a number"),
+        ("/_fake_ghe/clock/set", {"at": "9999-12-31T23:59:59Z"}, "at must be between 1970-"),
+        ("/_fake_ghe/clock/set", {"at": "0001-01-01T00:00:00+01:00"}, "at must be an ISO 8601"),
+        ("/_fake_ghe/clock/freeze", {"at": "1969-12-31T23:59:59Z"}, "at must be between 1970-"),
     ],
 )
 def test_bad_clock_bodies_are_422_and_leave_the_clock(client, path, body, message):
@@ -522,6 +582,21 @@ def test_bad_clock_bodies_are_422_and_leave_the_clock(client, path, body, messag
     assert answer.status_code == 422
     assert answer.get_json()["message"].startswith(message)
     assert client.get("/_fake_ghe/clock").get_json()["now"] == "2019-09-01T12:00:00Z"
+
+
+def test_a_running_clock_refuses_a_jump_it_could_not_run_on_from():
+    # 1e8 days is a valid timedelta, but now + it is not a date: the clock must not take it.
+    store = Store()
+    load_scenario(store, parse_scenario_text(SCENARIO))
+    client = create_app(store).test_client()
+
+    refused = post_json(client, "/_fake_ghe/clock/advance", {"days": 1e8})
+
+    assert refused.status_code == 422
+    clock = client.get("/_fake_ghe/clock")
+    assert clock.status_code == 200
+    assert clock.get_json()["now"][:4] == str(datetime.now(timezone.utc).year)
+    assert client.get("/api/v3/user", headers=basic(*OCTOCAT)).status_code == 200
 
 
 # ------------------------------------------------------------------ rate limit
@@ -558,6 +633,10 @@ def test_rate_limit_on_exhausted_and_off(client):
         ("/_fake_ghe/rate_limit", {}, 'give the limit: {"limit": 60}'),
         ("/_fake_ghe/rate_limit", {"limit": 0}, "limit must be at least 1"),
         ("/_fake_ghe/rate_limit", {"limit": 5, "window": 0}, "window must be a positive number"),
+        ("/_fake_ghe/rate_limit", {"limit": 5, "window": 1e300}, "window must be a positive"),
+        ("/_fake_ghe/rate_limit", {"limit": 5, "window": 31536001}, "window must be a positive"),
+        ("/_fake_ghe/rate_limit", {"limit": 5, "window": 0.5}, "window must be a positive"),
+        ("/_fake_ghe/rate_limit", {"limit": 5, "window": float("nan")}, "window must be a number"),
         ("/_fake_ghe/rate_limit/exhaust", {"login": "nobody"}, "no user 'nobody'"),
     ],
 )
@@ -565,6 +644,19 @@ def test_bad_rate_limit_bodies_are_422(client, path, body, message):
     answer = post_json(client, path, body)
     assert answer.status_code == 422
     assert answer.get_json()["message"].startswith(message)
+    if path == "/_fake_ghe/rate_limit":
+        user = client.get("/api/v3/user", headers=basic(*OCTOCAT))
+        assert "X-RateLimit-Limit" not in user.headers
+
+
+def test_a_year_long_rate_limit_window_works(client):
+    on = post_json(client, "/_fake_ghe/rate_limit", {"limit": 1, "window": 365 * 24 * 3600})
+    assert on.status_code == 200
+    auth = basic(*OCTOCAT)
+    assert client.get("/api/v3/user", headers=auth).status_code == 200
+    limited = client.get("/api/v3/user", headers=auth)
+    assert limited.status_code == 403
+    assert limited.headers["X-RateLimit-Reset"] == str(int(START.timestamp()) + 365 * 24 * 3600)
 
 
 # ------------------------------------------------------------------ two-factor

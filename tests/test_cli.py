@@ -281,6 +281,23 @@ def test_no_admin_leaves_only_the_ghe_api(serve, scenario_file):
     assert listed.status_code == 200 and len(listed.json()) == 2
 
 
+@pytest.mark.parametrize("where", ["missing-dir", "directory"])
+def test_an_unwritable_url_file_is_one_line_and_stops_the_server(tmp_path, where):
+    url_file = tmp_path / "missing" / "fake-ghe.url" if where == "missing-dir" else tmp_path
+    reason = "No such file or directory" if where == "missing-dir" else "Is a directory"
+    served = Served("--port", "0", "--empty", "--quiet", "--url-file", str(url_file))
+    try:
+        code = served.stop(0)  # signal 0: just wait for it to exit
+    finally:
+        if served.process.poll() is None:
+            served.process.kill()
+    assert code == 1
+    assert served.stderr.splitlines() == [
+        f"fake-ghe: cannot write the URL file {url_file}: {reason}"
+    ]
+    assert list(tmp_path.iterdir()) == []  # no half-written temporary file left behind
+
+
 def test_a_bad_scenario_is_reported_by_line_and_nothing_is_served(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("users:\n  - login: octocat\n")
@@ -298,6 +315,12 @@ def test_a_bad_scenario_is_reported_by_line_and_nothing_is_served(tmp_path):
     [
         (("serve", "--freeze-time", "noon"), "argument --freeze-time: not an ISO 8601 time"),
         (("serve", "--port", "http"), "argument --port: invalid int value: 'http'"),
+        (("serve", "--port", "70000"), "argument --port: not a TCP port (0 to 65535): '70000'"),
+        (("serve", "--port", "-1"), "argument --port: not a TCP port (0 to 65535): '-1'"),
+        (
+            ("serve", "--freeze-time", "9999-12-31T23:59:59Z"),
+            "argument --freeze-time: not between 1970-01-01T00:00:00Z and 9000-01-01T00:00:00Z",
+        ),
         (("serve", "--empty", "--scenario", "x.yaml"), "not allowed with argument --empty"),
         (("frobnicate",), "invalid choice: 'frobnicate'"),
     ],
@@ -338,6 +361,13 @@ def test_check_prints_every_problem_as_file_line_key_message(tmp_path):
     ]
     assert lines[3].startswith("missing.yaml: (document): cannot read the file: ")
     assert len(lines) == 4
+
+
+def test_check_reports_a_too_deep_file_as_a_problem_not_a_traceback(tmp_path):
+    (tmp_path / "deep.yaml").write_text("version: 1\nusers: " + "[" * 5000 + "]" * 5000 + "\n")
+    result = run("check", "deep.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == "deep.yaml:2: (document): nested too deeply (more than 100 levels)\n"
 
 
 def test_version():

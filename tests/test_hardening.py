@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pyotp
 import pytest
 
-from fake_ghe import Store, create_app, totp
+from fake_ghe import SeedError, Store, create_app, totp
 from fake_ghe.errors import BadCredentials, NotFound
 
 from .conftest import APP, APP_CLIENT_ID, OCTOCAT, TOTP_SECRET, app_token
@@ -117,3 +117,10 @@ def test_rate_limit_headers_count_down_and_the_403_says_when_it_resets(api, stor
     assert answers[2].json()["message"] == "API rate limit exceeded for user ID 1."
     clock.advance(60)
     assert api.get("/authorizations", auth=OCTOCAT).headers["X-RateLimit-Remaining"] == "1"
+
+
+def test_exhausting_an_unknown_login_changes_nothing(api, store):
+    with pytest.raises(SeedError):
+        store.exhaust_rate_limit("nobody")
+
+    assert "X-RateLimit-Limit" not in api.get("/authorizations", auth=OCTOCAT).headers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from textwrap import dedent
@@ -228,6 +229,79 @@ def test_anchors_and_merge_keys_work(in_tmp: Path) -> None:
         ("alice", "shared-pass"),
         ("bob", "shared-pass"),
     ]
+
+
+def test_merge_lists_keep_yaml_precedence(in_tmp: Path) -> None:
+    # Own keys win over merged ones, and an earlier mapping in the list over a later one.
+    store = Store()
+
+    load_scenario(
+        store,
+        write("""
+            users:
+              - &alice {login: alice, password: alice-pass, name: Alice}
+              - &root {login: root, password: root-pass, site_admin: true}
+              - <<: [*root, *alice]
+                login: carol
+        """),
+    )
+
+    carol = store.user("carol")
+    assert (carol.password, carol.site_admin, carol.name) == ("root-pass", True, "Alice")
+
+
+# ---------------------------------------------------------------------------------- hostile input
+
+
+def test_merge_key_bombs_are_refused_quickly(in_tmp: Path) -> None:
+    # Each level merges the one before eight times, all inside the top mapping's merge list, so
+    # PyYAML's flatten_mapping would build 8**7 pairs (over a second, 100+ MB) from 421 bytes
+    # before a single node is converted; three more levels and it is minutes and gigabytes.
+    lines = ["<<:", "  - &l0 {login: a, password: b}"]
+    for level in range(1, 8):
+        lines.append(f"  - &l{level} {{<<: [{', '.join([f'*l{level - 1}'] * 8)}]}}")
+    text = "\n".join(lines) + "\n"
+    assert len(text) < 500
+
+    started = time.perf_counter()
+    found = validate_scenario(write(text))
+    elapsed = time.perf_counter() - started
+
+    assert [str(problem) for problem in found] == [
+        "s.yaml: (document): the document expands to more than 100000 nodes"
+    ]
+    assert elapsed < 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # flow style, as deep as the reviewer's 5000 levels
+        ("users: " + "[" * 5000 + "]" * 5000 + "\n", "s.yaml:1: (document): nested too deeply"),
+        # block style: the line where it gets too deep
+        (
+            "users:\n" + "".join("  " * depth + "-\n" for depth in range(1, 300)),
+            "s.yaml:101: (document): nested too deeply",
+        ),
+        # aliases nest deeper than the text: each list holds the one before
+        (
+            "a0: &a0 [1]\n" + "".join(f"a{n}: &a{n} [*a{n - 1}]\n" for n in range(1, 500)),
+            "s.yaml:1: (document): nested too deeply",
+        ),
+        ("users: &me [*me]\n", "s.yaml:1: (document): nested too deeply"),
+        ("users:\n  - &me {login: a, <<: *me}\n", "s.yaml:2: (document): a mapping merges (<<)"),
+    ],
+    ids=["flow", "block", "alias-chain", "self-alias", "self-merge"],
+)
+def test_too_deep_documents_are_a_problem_not_a_crash(
+    in_tmp: Path, text: str, expected: str
+) -> None:
+    found = validate_scenario(write(text))
+
+    assert len(found) == 1
+    assert str(found[0]).startswith(expected)
+    with pytest.raises(ScenarioError):
+        load_scenario(Store(), "s.yaml")
 
 
 # ---------------------------------------------------------------------------------- mistakes

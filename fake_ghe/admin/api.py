@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -23,7 +23,8 @@ from ..scenario import (
     read_scenario,
 )
 from ..store import SeedError
-from . import admin_state, guard, state
+from ..wire import parse_json
+from . import admin_state, guard, moments, state
 from .jsonio import AdminError, answer, check_keys, json_object
 
 bp = Blueprint("fake_ghe_admin", __name__)
@@ -41,6 +42,9 @@ FAULT_KEYS = (
     "times",
 )
 ADVANCE_KEYS = ("seconds", "minutes", "hours", "days")
+# [decision] A rate-limit window from a second to a year: GHE's was an hour; past a year the
+# reset time overflows datetime.
+MAX_WINDOW = 365 * 24 * 3600
 
 
 # ------------------------------------------------------------------ state as a whole
@@ -93,7 +97,7 @@ def body_scenario() -> Scenario:
         # JSON is YAML, except for what YAML forbids, such as tabs as indentation: take such a
         # body as JSON (its problems are then reported without line numbers).
         try:
-            data = json.loads(text)
+            data = parse_json(text)
         except ValueError:
             return parsed
         if isinstance(data, dict):
@@ -241,10 +245,14 @@ def advance() -> Response:
     if not body:
         raise AdminError(f"say how far: one or more of {', '.join(ADVANCE_KEYS)}")
     steps = {key: _number(body, key, 0.0) for key in body}
+    clock = context().store.clock
     try:
-        context().store.clock.advance(**steps)
+        target = clock.now() + timedelta(**steps)
     except OverflowError:
-        raise AdminError("that is further than the clock can go") from None
+        target = None
+    if target is None or not moments.in_range(target):
+        raise AdminError(f"that is further than the clock can go: it stays {moments.RANGE}")
+    clock.advance(**steps)
     return get_clock()
 
 
@@ -257,17 +265,14 @@ def _moment(body: dict[str, Any], *, required: bool) -> datetime | None:
     if not isinstance(raw, str):
         raise AdminError(f"at must be an ISO 8601 time string, not {json.dumps(raw)}")
     try:
-        return parse_time(raw)
+        moment = moments.parse_moment(raw)
     except ValueError:
         raise AdminError(
             f"at must be an ISO 8601 time like 2019-09-01T12:00:00Z, not {raw!r}"
         ) from None
-
-
-def parse_time(text: str) -> datetime:
-    """An ISO 8601 time; ``Z`` or no offset at all means UTC."""
-    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    if not moments.in_range(moment):
+        raise AdminError(f"at must be {moments.RANGE}, not {raw!r}")
+    return moment
 
 
 # ------------------------------------------------------------------ rate limit, two-factor
@@ -284,8 +289,10 @@ def rate_limit() -> Response:
     if limit is not None and limit < 1:
         raise AdminError("limit must be at least 1 (or null to turn rate limiting off)")
     window = _number(body, "window", 3600.0)
-    if window <= 0:
-        raise AdminError("window must be a positive number of seconds")
+    if not 1 <= window <= MAX_WINDOW:
+        raise AdminError(
+            f"window must be a positive number of seconds, from 1 to {MAX_WINDOW} (a year)"
+        )
     context().store.set_rate_limit(limit, timedelta(seconds=window))
     return answer({"limit": limit, "window": window})
 

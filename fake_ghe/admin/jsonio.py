@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, request
 
 from ..errors import GHEError
-from ..wire import JSON_TYPE
+from ..wire import JSON_TYPE, parse_json
 
 
 class AdminError(GHEError):
@@ -29,8 +29,8 @@ def json_object() -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+        body = parse_json(raw)
+    except ValueError as error:
         raise AdminError(f"the body is not valid JSON: {error}", status=400) from None
     if not isinstance(body, dict):
         raise AdminError("the body must be a JSON object", status=400)
