@@ -181,17 +181,22 @@ def test_default_scenario_is_the_demo_and_empty_starts_with_nothing(serve):
     assert requests.get(empty.url + "/_fake_ghe/state", timeout=5).json()["users"] == []
 
 
+def exit_code(served: Served) -> int:
+    """Wait for a server that should stop by itself; kill it if it does not."""
+    try:
+        return served.stop(0)  # signal 0: just wait for it to exit
+    finally:
+        if served.process.poll() is None:
+            served.process.kill()
+
+
 def test_port_in_use_is_one_line_and_a_nonzero_exit(serve):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
         served = Served("--port", str(port), "--empty")
-        try:
-            code = served.stop(0)  # signal 0: just wait for it to exit
-        finally:
-            if served.process.poll() is None:
-                served.process.kill()
+        code = exit_code(served)
     assert code == 1
     assert served.stdout == ""
     assert served.stderr.splitlines() == [
@@ -286,11 +291,7 @@ def test_an_unwritable_url_file_is_one_line_and_stops_the_server(tmp_path, where
     url_file = tmp_path / "missing" / "fake-ghe.url" if where == "missing-dir" else tmp_path
     reason = "No such file or directory" if where == "missing-dir" else "Is a directory"
     served = Served("--port", "0", "--empty", "--quiet", "--url-file", str(url_file))
-    try:
-        code = served.stop(0)  # signal 0: just wait for it to exit
-    finally:
-        if served.process.poll() is None:
-            served.process.kill()
+    code = exit_code(served)
     assert code == 1
     assert served.stderr.splitlines() == [
         f"fake-ghe: cannot write the URL file {url_file}: {reason}"
