@@ -24,6 +24,25 @@ OTHER_SECRET = "ffffffffffffffffffffffffffffffffffffffff"
 TOTP_SECRET = "QZNUBO6YKLBTGLNP3DXTJD63MTZBPRGK"
 START = datetime(2019, 9, 1, 12, 0, 0, tzinfo=timezone.utc)
 
+# Where the fake says it lives, and GHE's error bodies, as tests compare them.
+API = "https://ghe.example.com/api/v3"
+DOCS = "https://developer.github.com/enterprise/2.18/v3"
+NOT_FOUND = {"message": "Not Found", "documentation_url": DOCS}
+BAD_CREDENTIALS = {"message": "Bad credentials", "documentation_url": DOCS}
+REQUIRES_AUTH = {"message": "Requires authentication", "documentation_url": DOCS}
+BASIC_ONLY = {
+    "message": "This API can only be accessed with username and password Basic Auth",
+    "documentation_url": f"{DOCS}/oauth_authorizations/#oauth-authorizations-api",
+}
+LOCKED = {
+    "message": "Maximum number of login attempts exceeded. Please try again later.",
+    "documentation_url": DOCS,
+}
+OTP_REQUIRED = {
+    "message": "Must specify two-factor authentication OTP code.",
+    "documentation_url": f"{DOCS}/auth#working-with-two-factor-authentication",
+}
+
 
 @pytest.fixture(autouse=True)
 def every_answer_conforms() -> Iterator[None]:

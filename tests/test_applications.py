@@ -13,14 +13,18 @@ import pytest
 
 from fake_ghe import Store
 
-from .conftest import APP, APP_CLIENT_ID, OCTOCAT, OTHER_APP, OTHER_CLIENT_ID, app_token
+from .conftest import (
+    API,
+    APP,
+    APP_CLIENT_ID,
+    NOT_FOUND,
+    OCTOCAT,
+    OTHER_APP,
+    OTHER_CLIENT_ID,
+    app_token,
+)
 from .support import Api, basic
 
-API = "https://ghe.example.com/api/v3"
-NOT_FOUND = {
-    "message": "Not Found",
-    "documentation_url": "https://developer.github.com/enterprise/2.18/v3",
-}
 MY_APP = {"client_id": APP_CLIENT_ID, "name": "my github app", "url": "http://my-github-app.com"}
 T0 = "2019-09-01T12:00:00Z"
 SIMPLE_USER_KEYS = [

@@ -21,27 +21,19 @@ from fake_ghe import Store
 from .conftest import (
     APP_CLIENT_ID,
     APP_SECRET,
+    BAD_CREDENTIALS,
+    BASIC_ONLY,
     HUBOT,
+    LOCKED,
     MONALISA,
+    NOT_FOUND,
     OCTOCAT,
+    OTP_REQUIRED,
+    REQUIRES_AUTH,
     START,
     TOTP_SECRET,
 )
 
-DOCS = "https://developer.github.com/enterprise/2.18/v3"
-REQUIRES_AUTH = {"message": "Requires authentication", "documentation_url": DOCS}
-BAD_CREDENTIALS = {"message": "Bad credentials", "documentation_url": DOCS}
-BASIC_ONLY = {
-    "message": "This API can only be accessed with username and password Basic Auth",
-    "documentation_url": f"{DOCS}/oauth_authorizations/#oauth-authorizations-api",
-}
-LOCKED = {"message": "Maximum number of login attempts exceeded. Please try again later.",
-          "documentation_url": DOCS}
-OTP_REQUIRED = {
-    "message": "Must specify two-factor authentication OTP code.",
-    "documentation_url": f"{DOCS}/auth#working-with-two-factor-authentication",
-}
-NOT_FOUND = {"message": "Not Found", "documentation_url": DOCS}
 JSON_TYPE = "application/json; charset=utf-8"
 TOTP = pyotp.TOTP(TOTP_SECRET)
 

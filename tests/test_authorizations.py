@@ -15,15 +15,23 @@ from typing import Any
 
 import pytest
 
-from .conftest import APP, APP_CLIENT_ID, APP_SECRET, OCTOCAT, OTHER_APP, OTHER_CLIENT_ID, START
+from .conftest import (
+    API,
+    APP,
+    APP_CLIENT_ID,
+    APP_SECRET,
+    DOCS,
+    NOT_FOUND,
+    OCTOCAT,
+    OTHER_APP,
+    OTHER_CLIENT_ID,
+    START,
+)
 
-API = "https://ghe.example.com/api/v3"
-DOCS = "https://developer.github.com/enterprise/2.18/v3"
 CREATE_DOCS = f"{DOCS}/oauth_authorizations/#create-a-new-authorization"
 UPDATE_DOCS = f"{DOCS}/oauth_authorizations/#update-an-existing-authorization"
 PERSONAL_APP_URL = f"{DOCS}/oauth_authorizations/"
 PERSONAL_CLIENT_ID = "00000000000000000000"
-NOT_FOUND = {"message": "Not Found", "documentation_url": DOCS}
 INVALID_APP = {"message": "Invalid OAuth application client_id or secret.",
                "documentation_url": CREATE_DOCS}
 KEYS = ["id", "url", "app", "token", "hashed_token", "token_last_eight", "note", "note_url",

@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import APP_CLIENT_ID, APP_SECRET, OCTOCAT
+from .conftest import APP_CLIENT_ID, APP_SECRET, DOCS, OCTOCAT
 
-DOCS = "https://developer.github.com/enterprise/2.18/v3"
 CREATE_DOCS = f"{DOCS}/oauth_authorizations/#create-a-new-authorization"
 UPDATE_DOCS = f"{DOCS}/oauth_authorizations/#update-an-existing-authorization"
 PARSE_PROBLEM = {"message": "Problems parsing JSON", "documentation_url": DOCS}

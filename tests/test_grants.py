@@ -13,8 +13,11 @@ import pytest
 from fake_ghe import Store
 
 from .conftest import (
+    API,
     APP_CLIENT_ID,
+    BAD_CREDENTIALS,
     HUBOT,
+    NOT_FOUND,
     OCTOCAT,
     OTHER_APP,
     OTHER_CLIENT_ID,
@@ -22,15 +25,6 @@ from .conftest import (
 )
 from .support import Api
 
-API = "https://ghe.example.com/api/v3"
-NOT_FOUND = {
-    "message": "Not Found",
-    "documentation_url": "https://developer.github.com/enterprise/2.18/v3",
-}
-BAD_CREDENTIALS = {
-    "message": "Bad credentials",
-    "documentation_url": "https://developer.github.com/enterprise/2.18/v3",
-}
 MY_APP = {"client_id": APP_CLIENT_ID, "name": "my github app", "url": "http://my-github-app.com"}
 OTHER = {"client_id": OTHER_CLIENT_ID, "name": "other app", "url": "http://other.example.com"}
 MALLORY = ("mallory", "mallory-pass")

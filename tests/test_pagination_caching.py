@@ -8,10 +8,9 @@ import pytest
 
 from fake_ghe import Store
 
-from .conftest import APP_CLIENT_ID, OCTOCAT, OTHER_CLIENT_ID
+from .conftest import API, APP_CLIENT_ID, DOCS, OCTOCAT, OTHER_CLIENT_ID
 from .support import Api, basic
 
-API = "https://ghe.example.com/api/v3"
 LAST_MODIFIED_T0 = "Sun, 01 Sep 2019 12:00:00 GMT"
 
 
@@ -366,7 +365,6 @@ def test_not_modified_still_requires_authentication(api, token_id):
 
 # ---------------------------------------------------------------- no 500, whatever comes in
 
-DOCS = "https://developer.github.com/enterprise/2.18/v3"
 B64_LATIN1 = "Basic b2N0b2NhdDr/"  # octocat:\xff, not UTF-8
 
 # (method, path, headers, body, status): odd requests clients or attackers really send.

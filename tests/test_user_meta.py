@@ -9,16 +9,17 @@ import pytest
 
 from fake_ghe import Store
 
-from .conftest import APP_CLIENT_ID, HUBOT, OCTOCAT, START, TOTP_SECRET
+from .conftest import (
+    APP_CLIENT_ID,
+    BAD_CREDENTIALS,
+    HUBOT,
+    OCTOCAT,
+    OTP_REQUIRED,
+    REQUIRES_AUTH,
+    START,
+    TOTP_SECRET,
+)
 from .support import Api, basic
-
-DOCS = "https://developer.github.com/enterprise/2.18/v3"
-BAD_CREDENTIALS = {"message": "Bad credentials", "documentation_url": DOCS}
-REQUIRES_AUTH = {"message": "Requires authentication", "documentation_url": DOCS}
-OTP_REQUIRED = {
-    "message": "Must specify two-factor authentication OTP code.",
-    "documentation_url": f"{DOCS}/auth#working-with-two-factor-authentication",
-}
 
 
 def new_token(store: Store, scopes: list[str], login: str = "octocat") -> str:
