@@ -17,6 +17,7 @@ from .config import Config
 from .errors import GHEError, NotFound, rate_limit_headers
 from .faults import Fault
 from .model import Authorization, OAuthApp, User
+from .runtime import Runtime
 from .store import Store
 from .wire import CORS_HEADERS, cors_preflight, json_response
 
@@ -32,15 +33,16 @@ TOKEN_PATHS = re.compile(r"^/user$")
 SERVER_ERROR = {"message": "Server Error"}
 
 
-def create_app(store: Store | None = None, config: Config | None = None) -> Flask:
-    """A WSGI app serving one fake GHE over ``store`` (a fresh one if not given)."""
+def create_app(runtime: Runtime | Store | None = None, config: Config | None = None) -> Flask:
+    """A WSGI app serving one fake GHE: ``runtime``, or a Runtime around a store (a fresh one
+    if not given), whose ``reset()`` then empties it."""
     from .api import applications, authorizations, grants, users
 
     config = config or Config()
     # No app-wide /static route: the state page serves its assets under the admin prefix,
     # so --no-admin leaves nothing but the GHE API.
     app = Flask("fake_ghe", static_folder=None)
-    fake = FakeContext(store=store or Store(), config=config)
+    fake = Runtime.of(runtime, config)
     app.extensions["fake_ghe"] = fake
     request_ids = itertools.count(1)
 

@@ -1,11 +1,20 @@
-"""How one fake presents itself: public host, API prefix, version."""
+"""How one fake presents itself: public host, API prefix, version.
+
+Standard library only: the pytest plugin's options read ``DEFAULT_HOSTNAME`` from here
+without importing Flask.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 API_PREFIX = "/api/v3"
 ENTERPRISE_VERSION = "2.18.0"
+# Where an in-process fake answers unless told otherwise (the pytest plugin's default too).
+DEFAULT_HOSTNAME = "ghe.example.com"
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 
 
 @dataclass(frozen=True)
@@ -27,3 +36,23 @@ class Config:
         if self.hostname:
             return f"{self.scheme}://{self.hostname}"
         return f"{request_scheme}://{request_host}"
+
+
+def split_hostname(value: str, scheme: str = "https") -> tuple[str, str]:
+    """``(scheme, host[:port])`` from ``host``, ``host:port`` or ``scheme://host[:port][/api/v3]``.
+
+    ValueError for anything else (a path, another scheme, a space...).
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("hostname must be a non-empty string")
+    text = value.strip()
+    if "://" in text:
+        parts = urlsplit(text)
+        if parts.path not in ("", "/", API_PREFIX, API_PREFIX + "/"):
+            raise ValueError(f"hostname {value!r}: give the host, not a path ({parts.path!r})")
+        scheme, text = parts.scheme, parts.netloc
+    if scheme not in ("http", "https"):
+        raise ValueError(f"hostname {value!r}: the scheme must be http or https")
+    if not _HOST.fullmatch(text):
+        raise ValueError(f"hostname {value!r} is not a host name (with an optional :port)")
+    return scheme, text

@@ -21,23 +21,23 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from . import assertions, totp
+from . import totp
 from .app import create_app
-from .clock import Clock
-from .config import API_PREFIX, Config
-from .faults import Fault, Faults
-from .journal import Call, Event, Journal
+from .clock import utc
+from .config import DEFAULT_HOSTNAME, Config, split_hostname
+from .controls import Controls
 from .model import Authorization, OAuthApp, TwoFactor, User
-from .scenario import Loaded, Source, load_scenario
+from .runtime import Baseline, Runtime, Settings, as_window
+from .scenario import Loaded, Source, load_scenario, read_scenario
 from .store import LOCKOUT_THRESHOLD, LOCKOUT_WINDOW, Store
 
 if TYPE_CHECKING:  # imported when used: a fake that is only served needs no responses
     from .server import LiveServer
     from .transports import ResponsesTransport
 
-DEFAULT_HOSTNAME = "ghe.example.com"
+# Importable from here as before; they live with what they belong to.
+__all__ = ["DEFAULT_HOSTNAME", "FakeGHE", "FakeServerError", "split_hostname"]
 
 
 class FakeServerError(Exception):
@@ -57,7 +57,7 @@ class FakeServerError(Exception):
         )
 
 
-class FakeGHE:
+class FakeGHE(Controls):
     """A fake GitHub Enterprise Server 2.18 (OAuth Authorizations API) for one test or more.
 
     ``hostname`` (``host``, ``host:port`` or ``https://host``) is where ``intercept()``
@@ -65,7 +65,7 @@ class FakeGHE:
     ``frozen_at`` starts with the clock frozen. ``lockout_threshold`` wrong passwords within
     ``lockout_window`` (seconds or a timedelta) lock a login for that window; ``otp_window``
     is how many 30 s steps either side of now a TOTP code may be from. ``reset()`` returns to
-    these.
+    all of these (``runtime.baseline``); a bad scenario raises ``ScenarioError``.
     """
 
     def __init__(
@@ -81,20 +81,19 @@ class FakeGHE:
         lockout_window: timedelta | float = LOCKOUT_WINDOW,
         otp_window: int = totp.VALID_WINDOW,
     ) -> None:
-        self.store = Store(
-            seed=seed,
-            clock=Clock(frozen_at),
-            lockout_threshold=_threshold(lockout_threshold),
-            lockout_window=_window(lockout_window),
-            otp_window=_otp_window(otp_window),
+        settings = Settings(lockout_threshold, as_window(lockout_window), otp_window)
+        baseline = Baseline(
+            scenario=read_scenario(scenario) if scenario is not None else None,
+            frozen_at=utc(frozen_at) if frozen_at else None,
+            settings=settings,
         )
-        self.flask_app = create_app(self.store, Config(admin=admin))
-        self._context = self.flask_app.extensions["fake_ghe"]
+        self.runtime = Runtime(Store(seed=seed), Config(admin=admin), baseline=baseline)
+        self.store = self.runtime.store
+        self.flask_app = create_app(self.runtime, self.runtime.config)
         self._transport: ResponsesTransport | None = None
         self._server: LiveServer | None = None
+        self._keep_hostname = False
         self.configure(hostname, scheme=scheme)
-        if scenario is not None:
-            self.load_scenario(scenario)
 
     def __repr__(self) -> str:
         return f"<FakeGHE {self.base_url}>"
@@ -112,12 +111,14 @@ class FakeGHE:
         # While served over a socket, url fields name the address the client used (GHE builds
         # them from its configured hostname; a throwaway server has none). In-process requests
         # carry the public hostname in Host, so they get the same urls either way.
-        hostname = None if self._server is not None else self.hostname
-        self._context.config = replace(self.config, hostname=hostname, scheme=self.scheme)
+        # ``serve(keep_hostname=True)`` keeps the public name (fake-ghe serve --hostname).
+        served = self._server is not None and not self._keep_hostname
+        hostname = None if served else self.hostname
+        self.runtime.config = replace(self.config, hostname=hostname, scheme=self.scheme)
 
     @property
     def config(self) -> Config:
-        return self._context.config
+        return self.runtime.config
 
     @property
     def root_url(self) -> str:
@@ -160,12 +161,20 @@ class FakeGHE:
             raise RuntimeError("passthrough only applies while intercepting (call intercept())")
         self._transport.add_passthrough(prefix)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> FakeGHE:
-        """Serve the API over a real socket (port 0: a free one) until ``close()``."""
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, keep_hostname: bool = False
+    ) -> FakeGHE:
+        """Serve the API over a real socket (port 0: a free one) until ``close()``.
+
+        ``url`` fields name the address each request was sent to, unless ``keep_hostname``:
+        then they name ``hostname`` (a server reached through that name, e.g. a proxy).
+        Raises ``fake_ghe.server.PortInUse`` if the address is taken.
+        """
         if self._server is None:
             from .server import LiveServer
 
             self._server = LiveServer(self.wsgi, host, port).start()
+            self._keep_hostname = keep_hostname
             self._apply_config()
         return self
 
@@ -201,22 +210,21 @@ class FakeGHE:
     # ------------------------------------------------------------------ state as a whole
 
     def reset(self) -> None:
-        """Forget everything: no users, apps or tokens, real time, no faults, empty journals;
-        the lockout and TOTP settings go back to the constructor's.
+        """Back to how the fake was constructed: its scenario (same ids, and with a seed the
+        same tokens), ``frozen_at`` (or real time), its lockout and TOTP settings, rate limiting
+        off, no faults, and journals holding only the scenario's ``created`` events.
 
         Requests still sleeping in a slow fault are cut short (their connection drops), so
         they cannot change the fresh state. ``errors`` are kept for ``check()``: a bug in the
         fake, even one hit by a request still running from before, is never dropped unseen.
+        ``POST /_fake_ghe/reset`` is this same reset (``Runtime.reset``).
         """
-        self.faults.reset()
-        with self.store.lock:
-            self.store.reset()
-            self.store.clock.reset()
+        self.runtime.reset()
 
     @property
     def errors(self) -> list[BaseException]:
         """Exceptions raised inside the fake while answering (bugs in the fake)."""
-        return self._context.errors
+        return self.runtime.errors
 
     def check(self) -> None:
         """Raise ``FakeServerError`` with their tracebacks if the fake failed internally."""
@@ -381,180 +389,3 @@ class FakeGHE:
                     continue
                 found.append(auth)
             return found
-
-    # ------------------------------------------------------------------ journals and assertions
-
-    @property
-    def journal(self) -> Journal:
-        """Both journals, live: ``journal.events`` and ``journal.calls``."""
-        return self.store.journal
-
-    @property
-    def events(self) -> list[Event]:
-        """Every change to an authorization (created, updated, reset, revoked), oldest first."""
-        with self.store.lock:
-            return list(self.store.journal.events)
-
-    @property
-    def calls(self) -> list[Call]:
-        """Every request answered (method, path, status, principal), secrets redacted."""
-        with self.store.lock:
-            return list(self.store.journal.calls)
-
-    def history(self, target: Authorization | int | str) -> list[Event]:
-        """The events of one authorization (given as itself, its id or a token), oldest first."""
-        return assertions.history(self.store, target)
-
-    def assert_revoked(
-        self,
-        target: Authorization | int | str,
-        *,
-        cause: str | None = None,
-        by: str | OAuthApp | None = None,
-    ) -> Event:
-        """Fail unless the authorization was revoked; ``cause`` (user_delete, grant_delete,
-        app_revoke, app_grant_revoke) and ``by`` (a login, or an app: its OAuthApp, its
-        client_id or ``app:CLIENT_ID``) narrow it."""
-        __tracebackhide__ = True
-        return assertions.assert_revoked(self.store, target, cause=cause, by=by)
-
-    def assert_not_revoked(self, target: Authorization | int | str) -> None:
-        """Fail if the authorization was revoked, or a token string no longer works."""
-        __tracebackhide__ = True
-        assertions.assert_not_revoked(self.store, target)
-
-    def assert_all_revoked(
-        self, *, user: User | str | None = None, app: OAuthApp | str | None = None
-    ) -> list[Event]:
-        """Fail unless every token ``user`` ever had (for ``app``, if given) was revoked."""
-        __tracebackhide__ = True
-        return assertions.assert_all_revoked(self.store, user=user, app=app)
-
-    # ------------------------------------------------------------------ faults
-
-    @property
-    def faults(self) -> Faults:
-        """The armed faults (``faults.add(...)`` takes every option at once)."""
-        return self._context.faults
-
-    def fail(
-        self,
-        method: str = "*",
-        path: str = "*",
-        status: int = 500,
-        *,
-        message: str | None = None,
-        body: Any = None,
-        headers: Mapping[str, str] | None = None,
-        times: int | None = 1,
-    ) -> Fault:
-        """The next ``times`` requests matching ``method`` ("*": any) and ``path`` (a glob,
-        with or without ``/api/v3``) answer ``status`` with a GitHub-style body."""
-        return self.faults.add(
-            method,
-            path,
-            status=status,
-            message=message,
-            body=body,
-            headers=dict(headers or {}),
-            times=times,
-        )
-
-    def slow(
-        self, method: str = "*", path: str = "*", seconds: float = 1.0, *, times: int | None = 1
-    ) -> Fault:
-        """The next ``times`` matching requests wait ``seconds`` (real time) before answering.
-
-        In-process, a wait longer than the client's read timeout raises requests' ReadTimeout.
-        """
-        return self.faults.add(method, path, delay=seconds, times=times)
-
-    def disconnect(self, method: str = "*", path: str = "*", *, times: int | None = 1) -> Fault:
-        """The next ``times`` matching requests get no answer: the connection drops."""
-        return self.faults.add(method, path, disconnect=True, times=times)
-
-    def clear_faults(self) -> None:
-        self.faults.clear()
-
-    def exhaust_rate_limit(self, login: str | None = None) -> None:
-        """Use up the rate limit of ``login`` (default: everyone): 403 until the window ends."""
-        self.store.exhaust_rate_limit(login)
-
-    def set_rate_limit(self, limit: int | None, window: timedelta | float = 3600) -> None:
-        """Limit each user to ``limit`` requests per ``window`` (seconds); None turns it off."""
-        if not isinstance(window, timedelta):
-            window = timedelta(seconds=window)
-        self.store.set_rate_limit(limit, window)
-
-    # ------------------------------------------------------------------ signing in
-
-    def set_lockout(self, threshold: int, window: timedelta | float | None = None) -> None:
-        """``threshold`` wrong passwords within ``window`` (seconds; unchanged if None) lock a
-        login for ``window``. Until ``reset()``, which restores the constructor's values."""
-        threshold = _threshold(threshold)
-        with self.store.lock:
-            if window is not None:
-                self.store.lockout_window = _window(window)
-            self.store.lockout_threshold = threshold
-
-    @property
-    def lockout_threshold(self) -> int:
-        return self.store.lockout_threshold
-
-    @property
-    def lockout_window(self) -> timedelta:
-        return self.store.lockout_window
-
-    @property
-    def otp_window(self) -> int:
-        """How many 30 s steps either side of now a TOTP code may be from (0: only now's).
-        Settable; ``reset()`` restores the constructor's value."""
-        return self.store.otp_window
-
-    @otp_window.setter
-    def otp_window(self, steps: int) -> None:
-        self.store.otp_window = _otp_window(steps)
-
-    # ------------------------------------------------------------------ time
-
-    @property
-    def clock(self) -> Clock:
-        """The fake's clock: ``freeze()``, ``set(datetime)``, ``advance(minutes=5)``, ``now()``."""
-        return self.store.clock
-
-
-def _threshold(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"lockout_threshold must be a whole number of at least 1, not {value!r}")
-    return value
-
-
-def _window(value: timedelta | float) -> timedelta:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = timedelta(seconds=value)
-    if not isinstance(value, timedelta) or value <= timedelta(0):
-        raise ValueError(f"lockout_window must be a positive timedelta or seconds, not {value!r}")
-    return value
-
-
-def _otp_window(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"otp_window must be a whole number of at least 0, not {value!r}")
-    return value
-
-
-def split_hostname(value: str, scheme: str = "https") -> tuple[str, str]:
-    """``(scheme, host[:port])`` from ``host``, ``host:port`` or ``scheme://host[:port][/api/v3]``."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("hostname must be a non-empty string")
-    text = value.strip()
-    if "://" in text:
-        parts = urlsplit(text)
-        if parts.path not in ("", "/", API_PREFIX, API_PREFIX + "/"):
-            raise ValueError(f"hostname {value!r}: give the host, not a path ({parts.path!r})")
-        scheme, text = parts.scheme, parts.netloc
-    if scheme not in ("http", "https"):
-        raise ValueError(f"hostname {value!r}: the scheme must be http or https")
-    if not re.fullmatch(r"[A-Za-z0-9.\-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?", text):
-        raise ValueError(f"hostname {value!r} is not a host name (with an optional :port)")
-    return scheme, text

@@ -12,7 +12,10 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .faults import DISCONNECT_KEY
 
+# A WSGI application, as both transports (this server and the in-process one) take it.
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# A wildcard address is where the server listens, not where a client can connect.
+_CONNECT_TO = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
 
 
 class PortInUse(OSError):
@@ -89,7 +92,9 @@ class LiveServer:
 
     @property
     def root_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        """``http://HOST:PORT``, where a client on this machine reaches the server."""
+        host = _CONNECT_TO.get(self.host, self.host)
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}"
 
     def start(self) -> LiveServer:

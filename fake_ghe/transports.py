@@ -27,7 +27,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest import mock as std_mock
 from urllib.parse import unquote_to_bytes, urlsplit
 
@@ -40,7 +40,9 @@ from .app import SERVER_ERROR
 from .faults import CLIENT_TIMEOUT_KEY, DISCONNECT_KEY, TIMED_OUT_KEY
 from .wire import dumps
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+if TYPE_CHECKING:
+    from .server import WSGIApp
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

@@ -527,16 +527,17 @@ def test_bad_lockout_and_otp_settings_are_refused(
 # ------------------------------------------------------------------ reset and internal errors
 
 
-def test_reset_forgets_everything(fake: FakeGHE) -> None:
+def test_reset_forgets_everything_since_construction(fake: FakeGHE) -> None:
     fake.add_user("octocat", "pw")
     fake.add_authorization("octocat")
     fake.fail("GET", "*", 500, times=None)
     fake.exhaust_rate_limit()
+    fake.clock.unfreeze()
+    fake.clock.advance(days=3)
     fake.reset()
     assert fake.users() == [] and fake.events == [] and fake.faults.armed() == []
-    assert not fake.clock.frozen
-    before = datetime.now(timezone.utc)
-    assert before <= fake.clock.now() <= datetime.now(timezone.utc)  # real time again
+    # The fixture's fake was built with frozen_at=START: reset freezes it there again.
+    assert fake.clock.frozen and fake.clock.now() == START
     fake.add_user("octocat", "pw")
     assert fake.add_authorization("octocat").id == 1
     assert get(fake, "/authorizations", ("octocat", "pw")).status_code == 200

@@ -24,7 +24,7 @@ from ..scenario import (
 )
 from ..store import SeedError
 from ..wire import parse_json
-from . import admin_state, guard, moments, state
+from . import guard, moments, state
 from .jsonio import AdminError, answer, check_keys, json_object
 
 bp = Blueprint("fake_ghe_admin", __name__)
@@ -52,23 +52,11 @@ MAX_WINDOW = 365 * 24 * 3600
 
 @bp.post("/reset")
 def reset() -> Response:
-    """Back to how the fake started: its scenario, its clock, no faults, journals restarted."""
-    fake, baseline = context(), admin_state().baseline
-    store = fake.store
-    # Requests still sleeping in a slow fault drop their connection rather than change the
-    # fresh state (as the pytest plugin's reset does).
-    fake.faults.reset()
-    with store.lock:
-        # The clock first, so the scenario's timestamps are the ones it got at startup.
-        if baseline.frozen_at is not None:
-            store.clock.freeze(baseline.frozen_at)
-        else:
-            store.clock.reset()
-        if baseline.scenario is not None:
-            load_scenario(store, baseline.scenario, replace=True)
-        else:
-            store.reset()
-        return answer(counts(state.snapshot(fake)))
+    """Back to how the fake started (``Runtime.reset``); answers how many of each there are."""
+    runtime = context()
+    with runtime.store.lock:  # the counts are of the fresh state, not of a request after it
+        runtime.reset()
+        return answer(counts(state.snapshot(runtime)))
 
 
 @bp.post("/scenario")
@@ -160,8 +148,11 @@ def calls() -> Response:
 
 def _since() -> int:
     raw = request.args.get("since", "0")
-    if not raw.isdigit():
-        raise AdminError(f"since must be an event number (0 or more), not {raw!r}", status=400)
+    # ASCII digits only: str.isdigit() also takes "²" or "٣", which int() then refuses.
+    if not (raw.isascii() and raw.isdigit()):
+        raise AdminError(
+            f"since must be a sequence number in ASCII digits (0 or more), not {raw!r}", status=400
+        )
     return int(raw)
 
 
@@ -346,7 +337,8 @@ def _typed(body: dict[str, Any], key: str, kind: type, what: str, default: Any) 
 def _int(body: dict[str, Any], key: str, default: int | None) -> int | None:
     if key in body and body[key] is None:
         return None
-    return _typed(body, key, int, "a whole number", default)
+    value: int | None = _typed(body, key, int, "a whole number", default)
+    return value
 
 
 def _number(body: dict[str, Any], key: str, default: float) -> float:

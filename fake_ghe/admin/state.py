@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..api import FakeContext
 from ..clock import iso
 from ..journal import Call, Event
 from ..model import Authorization, Grant, OAuthApp, User
+from ..runtime import Runtime
 from ..store import Store
 
 
-def snapshot(fake: FakeContext) -> dict[str, Any]:
+def snapshot(fake: Runtime) -> dict[str, Any]:
     """Users, OAuth apps, grants, authorizations, faults and the clock, read under one lock."""
     store = fake.store
     with store.lock:

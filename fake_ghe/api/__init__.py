@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask import current_app, g, request
 
-from ..config import Config
-from ..faults import Faults
 from ..model import OAuthApp, User
+from ..runtime import Runtime
 from ..serializers import Urls
 from ..store import Store
 
-
-@dataclass
-class FakeContext:
-    """What a Flask app of one fake carries: its store, its settings, and hooks."""
-
-    store: Store
-    config: Config
-    # Exceptions that escaped a handler (a bug in the fake); the pytest plugin re-raises them.
-    errors: list[BaseException] = field(default_factory=list)
-    faults: Faults = field(default_factory=Faults)
+# The old name of Runtime, still imported by fake_ghe/app.py's authentication code.
+FakeContext = Runtime
 
 
-def context() -> FakeContext:
-    return current_app.extensions["fake_ghe"]
+def context() -> Runtime:
+    """The runtime of the fake whose app is answering: store, faults, errors, config."""
+    runtime: Runtime = current_app.extensions["fake_ghe"]
+    return runtime
 
 
 def store() -> Store:
@@ -39,8 +30,10 @@ def urls() -> Urls:
 
 def current_user() -> User:
     """The user authenticated before routing (see fake_ghe.app)."""
-    return g.user
+    user: User = g.user
+    return user
 
 
 def current_oauth_app() -> OAuthApp:
-    return g.oauth_app
+    app: OAuthApp = g.oauth_app
+    return app
