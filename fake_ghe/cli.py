@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--hostname",
         metavar="NAME",
+        type=_hostname,
         help="public host name for the `url` fields, e.g. ghe.example.com (https is assumed; "
         "give http://NAME for plain http). Default: the Host each request was sent to",
     )
@@ -118,13 +119,10 @@ def serve(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
 
-    from .admin import Baseline, set_baseline
-    from .app import create_app
-    from .clock import Clock
-    from .config import Config
-    from .scenario import DEMO_SCENARIO, ScenarioError, load_scenario, read_scenario
-    from .server import LiveServer, PortInUse
-    from .store import Store
+    from .config import DEFAULT_HOSTNAME
+    from .fake import FakeGHE
+    from .scenario import DEMO_SCENARIO, ScenarioError
+    from .server import PortInUse
 
     url_file = Path(args.url_file) if args.url_file else None
     if url_file is not None:
@@ -137,40 +135,37 @@ def serve(args: argparse.Namespace) -> int:
             _cannot_write(url_file, error)
             return 1
 
-    store = Store(seed=_seed(args.seed), clock=Clock(frozen_at=args.freeze_time))
-    scenario = None
-    if not args.empty:
-        scenario = read_scenario(args.scenario or DEMO_SCENARIO)
-        try:
-            load_scenario(store, scenario)
-        except ScenarioError as error:
-            for problem in error.problems:
-                print(problem, file=sys.stderr)
-            print("fake-ghe: the scenario was not loaded; not serving", file=sys.stderr)
-            return 1
-
-    scheme, hostname = _public_host(args.hostname)
-    config = Config(hostname=hostname, scheme=scheme, admin=not args.no_admin)
-    app = create_app(store, config)
-    if config.admin:
-        set_baseline(app, Baseline(scenario=scenario, frozen_at=args.freeze_time))
+    try:
+        # What the admin API's reset returns to is what this builds: the same FakeGHE a test
+        # would make, so the command and the library cannot drift apart.
+        fake = FakeGHE(
+            args.hostname or DEFAULT_HOSTNAME,
+            scenario=None if args.empty else (args.scenario or DEMO_SCENARIO),
+            seed=_seed(args.seed),
+            frozen_at=args.freeze_time,
+            admin=not args.no_admin,
+        )
+    except ScenarioError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("fake-ghe: the scenario was not loaded; not serving", file=sys.stderr)
+        return 1
     if not args.quiet:
-        _log_requests(app, sys.stderr)
+        _log_requests(fake.flask_app, sys.stderr)
 
     try:
-        server = LiveServer(app, args.host, args.port)
+        # Without --hostname, url fields name the Host each request was sent to.
+        fake.serve(args.host, args.port, keep_hostname=args.hostname is not None)
     except PortInUse as error:
         # strerror is the whole sentence; str() would prefix "[Errno 98]".
         print(f"fake-ghe: {error.strerror or error}", file=sys.stderr)
         return 1
-    server.start()
     try:
-        root = _root_url(args.host, server.port)
         ready = {
             "event": READY,
-            "url": root,
-            "api_url": root + config.api_prefix,
-            "admin_url": root + "/_fake_ghe/" if config.admin else None,
+            "url": fake.root_url,
+            "api_url": fake.base_url,
+            "admin_url": fake.root_url + "/_fake_ghe/" if fake.config.admin else None,
             "pid": os.getpid(),
             "version": __version__,
         }
@@ -180,7 +175,7 @@ def serve(args: argparse.Namespace) -> int:
         # Last, so a script that waits for the file has all startup output behind it.
         if url_file is not None:
             try:
-                _write_atomically(url_file, root + "\n")
+                _write_atomically(url_file, fake.root_url + "\n")
             except OSError as error:
                 # A script waiting for the file would wait forever: stop rather than serve.
                 _cannot_write(url_file, error)
@@ -188,7 +183,7 @@ def serve(args: argparse.Namespace) -> int:
         while not stop.wait(0.5):
             pass
     finally:
-        server.stop()
+        fake.close()
         if url_file is not None:
             with contextlib.suppress(OSError):
                 url_file.unlink()
@@ -231,21 +226,15 @@ def _time_argument(raw: str) -> datetime:
     return moment
 
 
-def _public_host(raw: str | None) -> tuple[str, str | None]:
-    if raw is None:
-        return "https", None
-    scheme, sep, rest = raw.partition("://")
-    if sep:
-        return scheme, rest.rstrip("/")
-    return "https", raw
+def _hostname(raw: str) -> str:
+    # Checked here, so a bad --hostname is a usage error (exit 2) rather than a traceback.
+    from .config import split_hostname
 
-
-def _root_url(host: str, port: int) -> str:
-    # A wildcard address is where the server listens, not where a client can connect.
-    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
-    if ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}:{port}"
+    try:
+        split_hostname(raw)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return raw
 
 
 def _write_atomically(path: Path, text: str) -> None:
