@@ -91,8 +91,7 @@ def fake_ghe(
     passthrough = list(fake_ghe_settings.passthrough)
     if "fake_ghe_server" in request.fixturenames:
         # The test talks to both: the live fake must stay reachable through the patch.
-        request.getfixturevalue("fake_ghe_server")
-        passthrough.append(_fake_ghe_fakes.live_root_url)
+        passthrough.append(request.getfixturevalue("fake_ghe_server").root_url)
     fake.intercept(passthrough=passthrough)
     try:
         yield fake

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from fake_ghe.fake import FakeGHE, FakeServerError
+from fake_ghe.runtime import Baseline, Settings
 from fake_ghe.scenario import (
     Problem,
     Scenario,
@@ -52,10 +53,6 @@ class Fakes:
             self._live.serve()
         return self._live
 
-    @property
-    def live_root_url(self) -> str | None:
-        return self._live.root_url if self._live is not None else None
-
     def close(self) -> None:
         for fake in (self._in_process, self._live):
             if fake is not None:
@@ -64,13 +61,19 @@ class Fakes:
     # ------------------------------------------------------------------ one test
 
     def prepare(self, fake: FakeGHE, settings: FakeGHESettings, *, live: bool) -> FakeGHE:
-        """A fresh state for one test, with its scenario loaded (or its setup failed)."""
+        """A fresh state for one test, with its scenario loaded (or its setup failed).
+
+        The test's scenario and sign-in rules become the fake's baseline, so that
+        ``POST /_fake_ghe/reset`` during the test returns to this test's start.
+        """
         __tracebackhide__ = True
         # What failed inside the fake after the last test's check (a request still running
         # when it ended) is reported here, not dropped; this test is not to blame.
         leftover = list(fake.errors)
         fake.errors.clear()
-        fake.reset()
+        sign_in, sign_in_problem = _sign_in(settings)
+        scenario = None if settings.scenario is None else self._scenario(settings.scenario)
+        problems = _rebase(fake, Baseline(scenario=scenario, settings=sign_in))
         if leftover:
             pytest.fail(
                 "fake-ghe: a request that an earlier test started (still running when that test "
@@ -78,25 +81,19 @@ class Fakes:
                 f"{FakeServerError(leftover)}",
                 pytrace=False,
             )
-        problem = _secure(fake, settings)
-        if problem:
-            pytest.fail(f"fake-ghe: @pytest.mark.fake_ghe: {problem}", pytrace=False)
+        if sign_in_problem:
+            pytest.fail(f"fake-ghe: @pytest.mark.fake_ghe: {sign_in_problem}", pytrace=False)
         if not live:
             problem = _configure(fake, settings.hostname)
             if problem:
                 pytest.fail(f"fake-ghe: bad hostname: {problem}", pytrace=False)
-        scenario = None
-        if settings.scenario is not None:
-            scenario = self._scenario(settings.scenario)
-            problems = _load(fake, scenario)
-            if problems:
-                pytest.fail(
-                    f"fake-ghe: the scenario from {settings.origin} has {len(problems)} "
-                    f"problem{'s' if len(problems) != 1 else ''}:\n"
-                    + "\n".join(str(problem) for problem in problems),
-                    pytrace=False,
-                )
-        _set_admin_baseline(fake, scenario)
+        if problems:
+            pytest.fail(
+                f"fake-ghe: the scenario from {settings.origin} has {len(problems)} "
+                f"problem{'s' if len(problems) != 1 else ''}:\n"
+                + "\n".join(str(problem) for problem in problems),
+                pytrace=False,
+            )
         return fake
 
     @staticmethod
@@ -141,30 +138,24 @@ def _configure(fake: FakeGHE, hostname: str) -> str | None:
     return None
 
 
-def _secure(fake: FakeGHE, settings: FakeGHESettings) -> str | None:
-    """Apply the marker's lockout and TOTP settings (reset() put back the defaults)."""
+def _sign_in(settings: FakeGHESettings) -> tuple[Settings, str | None]:
+    """The marker's lockout and TOTP rules over the defaults (the defaults if they are bad)."""
     try:
-        threshold, window = settings.lockout_threshold, settings.lockout_window
-        if threshold is not None or window is not None:
-            fake.set_lockout(fake.lockout_threshold if threshold is None else threshold, window)
-        if settings.otp_window is not None:
-            fake.otp_window = settings.otp_window
+        return Settings().updated(
+            lockout_threshold=settings.lockout_threshold,
+            lockout_window=settings.lockout_window,
+            otp_window=settings.otp_window,
+        ), None
     except ValueError as error:
-        return str(error)
-    return None
+        return Settings(), str(error)
 
 
-def _load(fake: FakeGHE, scenario: Scenario) -> list[Problem]:
+def _rebase(fake: FakeGHE, baseline: Baseline) -> list[Problem]:
+    """Reset ``fake`` to this test's start; an empty fake and the problems if the scenario
+    does not load (the test then fails at setup)."""
     try:
-        fake.load_scenario(scenario)
+        fake.runtime.rebase(baseline)
     except ScenarioError as error:
+        fake.runtime.rebase(Baseline(settings=baseline.settings))
         return error.problems
     return []
-
-
-def _set_admin_baseline(fake: FakeGHE, scenario: Scenario | None) -> None:
-    """Make the admin API's reset (POST /_fake_ghe/reset) return to this test's start."""
-    from fake_ghe import admin
-
-    if admin.EXTENSION in fake.flask_app.extensions:
-        admin.set_baseline(fake.flask_app, admin.Baseline(scenario=scenario))
