@@ -397,6 +397,16 @@ def test_events_are_the_domain_journal_oldest_first_with_since(client):
     assert "since" in bad.get_json()["message"]
 
 
+@pytest.mark.parametrize("journal", ["events", "calls"])
+@pytest.mark.parametrize("since", ["%C2%B2", "%D9%A3", "-1", "1.5", "%EF%BC%91"])
+def test_since_takes_ascii_digits_only(client, journal, since):
+    # "²" (superscript two), "٣" (Arabic-Indic three) and "１" (fullwidth one) pass
+    # str.isdigit(); int() refuses the first, so they answered 500 before.
+    answer = client.get(f"/_fake_ghe/{journal}?since={since}")
+    assert answer.status_code == 400
+    assert "ASCII digits" in answer.get_json()["message"]
+
+
 def test_calls_list_ghe_requests_with_secrets_masked(client):
     path = f"/api/v3/applications/{CLIENT_ID}/tokens/{OCTOCAT_APP_TOKEN}"
     assert client.get(path, headers=basic(CLIENT_ID, CLIENT_SECRET)).status_code == 200
