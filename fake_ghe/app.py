@@ -14,7 +14,8 @@ from werkzeug.http import HTTP_STATUS_CODES
 from . import auth, faults, redact, scopes
 from .api import FakeContext, context
 from .config import Config
-from .errors import GHEError, NotFound, rate_limit_headers
+from .errors import DomainError, NotFound
+from .http_errors import CREATE_DOCS, GHEError, for_domain_error, rate_limit_headers
 from .faults import Fault
 from .model import Authorization, OAuthApp, User
 from .runtime import Runtime
@@ -126,6 +127,10 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
     def ghe_error(error: GHEError) -> Response:
         return json_response(error.body(), error.status, error.headers)
 
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Response:
+        return ghe_error(for_domain_error(error, _validation_docs(app)))
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         # An exception outside a view (e.g. in after_request) reaches here wrapped in a 500:
@@ -135,7 +140,7 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
             return unexpected(original)
         # Flask's 405 for a method a path lacks: GHE said 404, and clients rely on it.
         if error.code in (404, 405):
-            return ghe_error(NotFound())
+            return domain_error(NotFound())
         return ghe_error(GHEError(error.name, status=error.code or 400))
 
     @app.errorhandler(Exception)
@@ -146,6 +151,12 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
         return json_response(SERVER_ERROR, 500)
 
     return app
+
+
+def _validation_docs(app: Flask) -> str:
+    """Where the endpoint that answers documents its rules (``documented_at``), for a 422."""
+    view = app.view_functions.get(request.endpoint or "")
+    return getattr(view, "validation_docs", CREATE_DOCS)
 
 
 def _api_path(path: str) -> str:

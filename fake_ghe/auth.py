@@ -15,7 +15,13 @@ import binascii
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .errors import BadCredentials, BasicAuthOnly, NotFound, OTPRequired, Unauthorized
+from .errors import (
+    AuthenticationRequired,
+    BadCredentials,
+    NotFound,
+    PasswordRequired,
+    TwoFactorRequired,
+)
 from .model import Authorization, OAuthApp, User
 from .store import Store
 
@@ -54,13 +60,13 @@ def password_user(store: Store, headers: Mapping[str, str], *, sends_sms: bool =
     """
     creds = credentials(headers)
     if creds is None:
-        raise Unauthorized()
+        raise AuthenticationRequired()
     if creds.scheme == "token":
         if store.token_owner(creds.secret) is None:
             # Credentials are checked before the endpoint's rules, as everywhere else: a dead
             # or made-up token is 401, like Basic login:GARBAGE. [decision]
             raise BadCredentials()
-        raise BasicAuthOnly()
+        raise PasswordRequired()
     user = store.user(creds.username)
     if user is None:
         raise BadCredentials()
@@ -69,7 +75,7 @@ def password_user(store: Store, headers: Mapping[str, str], *, sends_sms: bool =
         owner = store.token_owner(creds.secret)
         if owner is not None and owner[0].id == user.id:
             # login:TOKEN is a token, and tokens may not manage tokens. [GHE_BEHAVIOR]
-            raise BasicAuthOnly()
+            raise PasswordRequired()
         store.note_failed_login(user)
         # Wrong password: no X-GitHub-OTP header, even for a two-factor user. [rec]
         raise BadCredentials()
@@ -88,7 +94,7 @@ def check_second_factor(
     if user.two_factor.type == "sms" and sends_sms:
         # GHE texts a code only when a token would be created. [GHE_BEHAVIOR: doc]
         store.send_sms_code(user)
-    raise OTPRequired(user.two_factor.type)
+    raise TwoFactorRequired(user.two_factor.type)
 
 
 def app_client(store: Store, headers: Mapping[str, str], client_id: str) -> OAuthApp:
@@ -109,7 +115,7 @@ def token_user(store: Store, headers: Mapping[str, str]) -> tuple[User, Authoriz
     """The user of a request to a token endpoint, and the token used (None for a password)."""
     creds = credentials(headers)
     if creds is None:
-        raise Unauthorized()
+        raise AuthenticationRequired()
     if creds.scheme == "basic":
         user = store.user(creds.username)
         if user is None:

@@ -1,142 +1,119 @@
-"""One exception hierarchy for everything a client can get wrong.
+"""Everything fake-ghe raises at its users, from one base class.
 
-Handlers and the store raise these; ``fake_ghe.app`` is the one place that turns them into
-GitHub-style JSON responses (keys in the order GHE sent them: message, errors,
-documentation_url).
+The store and sign-in raise *domain* errors: what went wrong, in the fake's own words, with no
+status codes or documentation URLs. ``fake_ghe.http_errors`` is the one table that turns each
+into the status, body and headers GHE 2.18 answered.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-DOCS = "https://developer.github.com/enterprise/2.18/v3"
-AUTH_DOCS = f"{DOCS}/oauth_authorizations/#oauth-authorizations-api"
-OTP_DOCS = f"{DOCS}/auth#working-with-two-factor-authentication"
-RATE_LIMIT_DOCS = f"{DOCS}/#rate-limiting"
-CREATE_DOCS = f"{DOCS}/oauth_authorizations/#create-a-new-authorization"
-UPDATE_DOCS = f"{DOCS}/oauth_authorizations/#update-an-existing-authorization"
+KeyPath = tuple[str | int, ...]
 
 
-class GHEError(Exception):
-    """An error answered to the client as GHE 2.18 would have."""
-
-    status: int = 400
-    message: str = "Bad Request"
-
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        status: int | None = None,
-        errors: list[dict[str, Any]] | None = None,
-        documentation_url: str | None = DOCS,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        if message is not None:
-            self.message = message
-        if status is not None:
-            self.status = status
-        self.errors = errors
-        self.documentation_url = documentation_url
-        self.headers = dict(headers or {})
-        super().__init__(self.message)
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"message": self.message}
-        if self.errors is not None:
-            body["errors"] = self.errors
-        if self.documentation_url is not None:
-            body["documentation_url"] = self.documentation_url
-        return body
+class FakeGHEError(Exception):
+    """Base of every exception fake-ghe raises on purpose."""
 
 
-class BadRequest(GHEError):
-    status = 400
+class DomainError(FakeGHEError):
+    """The fake's model refused something (a request's verb, or seeding from Python or YAML)."""
 
 
-class Unauthorized(GHEError):
-    status = 401
-    message = "Requires authentication"
+# ---------------------------------------------------------------------------- invalid input
 
 
-class BadCredentials(Unauthorized):
-    message = "Bad credentials"
+class FieldProblem(NamedTuple):
+    """One thing wrong with one input field.
+
+    ``field`` is the name GHE put in a 422's ``errors`` list (a personal token's note is its
+    ``description`` there); ``code`` is GHE's (``missing_field``, ``invalid``,
+    ``already_exists``, ``custom``); ``path`` is where the value sat in what was given
+    (``("two_factor", "totp_secret")``, ``("scopes", 2)``), for scenario line numbers.
+    """
+
+    field: str
+    code: str
+    message: str
+    path: KeyPath = ()
+
+    @property
+    def where(self) -> KeyPath:
+        return self.path or (self.field,)
+
+    def __str__(self) -> str:
+        shown = ""
+        for part in self.where:
+            shown += f"[{part}]" if isinstance(part, int) else f".{part}" if shown else part
+        return f"{shown}: {self.message}"
 
 
-class OTPRequired(Unauthorized):
-    """Missing or wrong two-factor code; the header tells the client which kind to send."""
+class InvalidInput(DomainError, ValueError):
+    """Input the model cannot hold; ``problems`` lists what is wrong, field by field."""
 
-    message = "Must specify two-factor authentication OTP code."
+    def __init__(self, *problems: FieldProblem) -> None:
+        self.problems: tuple[FieldProblem, ...] = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+# The name this error had when only seeding raised it; kept for users' ``except SeedError``.
+SeedError = InvalidInput
+
+
+# ---------------------------------------------------------------------------- lookups
+
+
+class NotFound(DomainError, LookupError):
+    """No such thing, or not the caller's: the two are indistinguishable on purpose."""
+
+    def __init__(self, what: str = "not found") -> None:
+        super().__init__(what)
+
+
+class InvalidClient(DomainError):
+    """An OAuth app's client_id and client_secret do not match a registered app."""
+
+    def __init__(self) -> None:
+        super().__init__("invalid OAuth application client_id or secret")
+
+
+# ---------------------------------------------------------------------------- signing in
+
+
+class AuthenticationRequired(DomainError):
+    def __init__(self) -> None:
+        super().__init__("no credentials were sent")
+
+
+class BadCredentials(DomainError):
+    def __init__(self) -> None:
+        super().__init__("bad credentials")
+
+
+class PasswordRequired(DomainError):
+    """A token was sent where only ``login:password`` is taken (tokens cannot manage tokens)."""
+
+    def __init__(self) -> None:
+        super().__init__("only Basic login:password is accepted here")
+
+
+class TwoFactorRequired(DomainError):
+    """The user has two-factor auth and sent no valid code; ``method`` is how they get one."""
 
     def __init__(self, method: str) -> None:
-        super().__init__(
-            documentation_url=OTP_DOCS, headers={"X-GitHub-OTP": f"required; {method}"}
-        )
+        self.method = method
+        super().__init__(f"a two-factor code is required ({method})")
 
 
-class Forbidden(GHEError):
-    status = 403
-    message = "Forbidden"
-
-
-class BasicAuthOnly(Forbidden):
-    message = "This API can only be accessed with username and password Basic Auth"
-
+class LoginLocked(DomainError):
     def __init__(self) -> None:
-        super().__init__(documentation_url=AUTH_DOCS)
+        super().__init__("too many failed logins; the login is locked for now")
 
 
-class LoginLocked(Forbidden):
-    message = "Maximum number of login attempts exceeded. Please try again later."
+class RateLimited(DomainError):
+    """The user spent the rate-limit budget; ``budget`` is a ``store.RateLimit``."""
 
-
-class RateLimited(Forbidden):
     def __init__(self, user_id: int, budget: Any) -> None:
-        super().__init__(
-            f"API rate limit exceeded for user ID {user_id}.",
-            documentation_url=RATE_LIMIT_DOCS,
-            headers=rate_limit_headers(budget),
-        )
-
-
-def rate_limit_headers(budget: Any) -> dict[str, str]:
-    """X-RateLimit-* for a ``store.RateLimit`` (reset in epoch seconds, as GitHub sent it)."""
-    return {
-        "X-RateLimit-Limit": str(budget.limit),
-        "X-RateLimit-Remaining": str(budget.remaining),
-        "X-RateLimit-Reset": str(int(budget.reset_at.timestamp())),
-    }
-
-
-class NotFound(GHEError):
-    status = 404
-    message = "Not Found"
-
-
-class ValidationFailed(GHEError):
-    """422 with GitHub's ``errors`` list: resource, code, field (and message for ``custom``)."""
-
-    status = 422
-    message = "Validation Failed"
-
-    def __init__(
-        self, *errors: dict[str, Any], documentation_url: str | None = CREATE_DOCS
-    ) -> None:
-        super().__init__(errors=list(errors), documentation_url=documentation_url)
-
-
-def field_error(code: str, field: str, message: str | None = None) -> dict[str, Any]:
-    """One entry of a 422 ``errors`` list, in the key order GHE used."""
-    error: dict[str, Any] = {"resource": "OauthAccess", "code": code, "field": field}
-    if message is not None:
-        error["message"] = message
-    return error
-
-
-class InvalidApp(GHEError):
-    # Recorded without an errors list: {"message": "Invalid OAuth application client_id or secret."}
-    status = 422
-    message = "Invalid OAuth application client_id or secret."
-
-    def __init__(self) -> None:
-        super().__init__(documentation_url=CREATE_DOCS)
+        self.user_id = user_id
+        self.budget = budget
+        super().__init__(f"rate limit exceeded for user ID {user_id}")

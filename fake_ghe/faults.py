@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-from .errors import DOCS
+from .http_errors import DOCS
 
 # Set in the WSGI environ when a fault asks for a dropped connection; the transport
 # (in-process adapter or live server) turns it into a connection-level failure.

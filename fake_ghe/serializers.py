@@ -6,7 +6,7 @@ import base64
 from typing import Any
 
 from .clock import iso
-from .errors import DOCS
+from .http_errors import DOCS
 from .model import PERSONAL_CLIENT_ID, Authorization, Grant, OAuthApp, User
 
 PERSONAL_TOKEN_URL = f"{DOCS}/oauth_authorizations/"

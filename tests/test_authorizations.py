@@ -294,13 +294,16 @@ def test_unknown_scopes_are_refused(api, store):
 
 
 def test_seeded_token_hash_matches_the_recorded_example(api, store):
-    seeded = store.add_authorization("octocat", note="seeded", token="abcdefgh12345678")
+    # The 2.18 docs' sample pair: hashed_token is the SHA-256 of the token.
+    assert hashlib.sha256(b"abcdefgh12345678").hexdigest() == (
+        "25f94a2a5c7fbaf499c665bc73d67c1c87e496da8985131633ee0a95819db2e8"
+    )
+    token = "0123456789abcdef0123456789abcdef12345678"  # seeded tokens look like GHE's own
+    seeded = store.add_authorization("octocat", note="seeded", token=token)
     answer = api.get(f"/authorizations/{seeded.id}", auth=OCTOCAT)
     assert answer.status_code == 200
     body = answer.json()
-    assert body["hashed_token"] == (
-        "25f94a2a5c7fbaf499c665bc73d67c1c87e496da8985131633ee0a95819db2e8"
-    )
+    assert body["hashed_token"] == hashlib.sha256(token.encode()).hexdigest()
     assert body["token_last_eight"] == "12345678"
     assert body["token"] == ""
 

@@ -350,7 +350,7 @@ def test_check_prints_every_problem_as_file_line_key_message(tmp_path):
         "    two_factor: {type: call, totp_secret: QZNUBO6YKLBTGLNP3DXTJD63MTZBPRGK}\n"
         "authorizations:\n"
         "  - user: octocat\n"
-        "    scopes: [repo]\n"
+        "    client_id: 0123\n"
     )
     result = run("check", "good.yaml", "bad.yaml", "missing.yaml", cwd=tmp_path)
     assert result.returncode == 1
@@ -358,7 +358,8 @@ def test_check_prints_every_problem_as_file_line_key_message(tmp_path):
     assert lines[:3] == [
         "good.yaml: ok",
         "bad.yaml:4: users[0].two_factor.type: must be 'app' or 'sms', not 'call'",
-        "bad.yaml:6: authorizations[0].note: a personal access token (no app) needs a note",
+        "bad.yaml:7: authorizations[0].client_id: unknown key; expected one of: user, app, scopes,"
+        " note, note_url, fingerprint, token",
     ]
     assert lines[3].startswith("missing.yaml: (document): cannot read the file: ")
     assert len(lines) == 4

@@ -42,11 +42,12 @@ users:
 authorizations:
   - user: lisa
     scopes: [repos]
+    token: not-hex
 EOF
 fake-ghe check broken.yaml
 #> broken.yaml:2: users[0].password: required key is missing
-#> broken.yaml:4: authorizations[0].note: a personal access token (no app) needs a note
 #> broken.yaml:5: authorizations[0].scopes[0]: unknown OAuth scope 'repos'
+#> broken.yaml:6: authorizations[0].token: must be 40 lowercase hex characters, as GHE's tokens are
 """
 
 STATE = """\

@@ -161,10 +161,10 @@ def test_an_app_may_be_named_by_its_name_when_seeding_and_looking(fake: FakeGHE)
     assert auth.client_id == ci.client_id
     assert fake.authorizations(app="ci") == [auth]
     assert fake.authorizations(app="no such app") == []
-    # Two apps of one name: the name says neither, so it is refused as before.
+    # Two apps of one name: the name says neither, so it is refused, saying why.
     fake.add_app("twin")
     fake.add_app("twin")
-    with pytest.raises(SeedError, match="no OAuth app with client_id 'twin'"):
+    with pytest.raises(SeedError, match="2 apps are named 'twin'; give the client_id"):
         fake.add_authorization("octocat", "twin")
 
 

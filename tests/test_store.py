@@ -422,7 +422,7 @@ def test_failed_seeding_consumes_no_id():
     store = Store(seed=2)
     store.add_user("octocat", "pw")
     with pytest.raises(SeedError):
-        store.add_authorization("octocat", scopes=["repo"])  # personal token without a note
+        store.add_authorization("octocat", note="n", token="0" * 39)
     with pytest.raises(SeedError):
         store.add_authorization("octocat", note="n", scopes=["not-a-scope"])
 
@@ -472,57 +472,64 @@ def _store() -> Store:
 @pytest.mark.parametrize(
     ("seed", "message"),
     [
-        (lambda s: s.add_user("OctoCat", "pw2"), "user 'OctoCat' already exists"),
-        (lambda s: s.add_user("", "pw"), "login must be a non-empty string"),
-        (lambda s: s.add_user("  ", "pw"), "login must be a non-empty string"),
-        (lambda s: s.add_user("hubot", ""), "user 'hubot': password must be a non-empty string"),
+        (lambda s: s.add_user("OctoCat", "pw2"), "login: user 'OctoCat' already exists"),
+        (lambda s: s.add_user("", "pw"), "login: must not be empty"),
+        (lambda s: s.add_user("  ", "pw"), "login: must not be empty"),
+        (lambda s: s.add_user("a:b", "pw"), "login: must not contain spaces, ':', '/'"),
+        (lambda s: s.add_user("x" * 40, "pw"), "login: must be at most 39 characters"),
+        (lambda s: s.add_user("hubot", ""), "password: must not be empty"),
+        (lambda s: s.add_user("hubot", "pw\ud800"), "password: contains a lone surrogate"),
         (
             lambda s: s.add_user("hubot", "pw", two_factor={"type": "app", "totp_secret": "x!"}),
-            "user 'hubot': two_factor totp_secret is not a usable TOTP secret",
+            "two_factor.totp_secret: is not a usable TOTP secret",
         ),
         (
             lambda s: s.add_user("hubot", "pw", two_factor={"type": "app", "totp_secret": ""}),
-            "user 'hubot': two_factor totp_secret must be a non-empty base32 string",
+            "two_factor.totp_secret: must be a non-empty base32 string",
         ),
         (
             lambda s: s.add_user("hubot", "pw", two_factor={"type": "app", "totp_secret": "ABC"}),
-            "user 'hubot': two_factor totp_secret is not a usable TOTP secret",
+            "two_factor.totp_secret: is not a usable TOTP secret",
         ),
         (
             lambda s: s.add_user("hubot", "pw", two_factor={"type": "u2f", "totp_secret": "A"}),
-            "user 'hubot': two_factor type must be 'app' or 'sms', not 'u2f'",
+            "two_factor.type: must be 'app' or 'sms', not 'u2f'",
         ),
-        (lambda s: s.add_app(""), "app name must be a non-empty string"),
+        (lambda s: s.add_user("hubot", "pw", two_factor="u2f"), "two_factor: must be 'app' or"),
+        (lambda s: s.add_app(""), "name: must not be empty"),
+        (lambda s: s.add_app("x", "javascript:alert(1)"), "url: must be an http:// or https://"),
+        (lambda s: s.add_app("x", client_id="short"), "client_id: must be 20 letters or digits"),
+        (lambda s: s.add_app("x", client_id=" abc "), "client_id: must not start or end with"),
         (
             lambda s: s.add_app("again", client_id="c" * 20),
-            f"an app with client_id {'c' * 20!r} already exists",
+            f"client_id: an app with client_id {'c' * 20!r} already exists",
         ),
         (
             lambda s: s.add_app("fake", client_id="0" * 20),
-            f"client_id {'0' * 20!r} is reserved for personal access tokens",
+            "client_id: is reserved for personal access tokens",
         ),
-        (lambda s: s.add_authorization("nobody", note="x"), "no user 'nobody'"),
+        (lambda s: s.add_authorization("nobody", note="x"), "user: no user 'nobody'"),
         (
             lambda s: s.add_authorization("octocat", "d" * 20),
-            f"no OAuth app with client_id {'d' * 20!r}",
-        ),
-        (
-            lambda s: s.add_authorization("octocat"),
-            "Validation Failed: missing_field on description",
+            f"app: no OAuth app with client_id or name {'d' * 20!r}",
         ),
         (
             lambda s: s.add_authorization("octocat", note="taken"),
-            "Validation Failed: already_exists on description",
+            "note: 'octocat' already has a personal token with this note",
         ),
         (
             lambda s: s.add_authorization("octocat", note="x", scopes=["repo", "bogus"]),
-            "Validation Failed: scopes are invalid: bogus",
+            "scopes[1]: unknown OAuth scope 'bogus'",
         ),
         (
             lambda s: s.add_authorization("octocat", note="x", token=" padded "),
-            "token must be a non-empty string without surrounding spaces",
+            "token: must not start or end with spaces",
         ),
-        (lambda s: s.otp("octocat"), "user 'octocat' has no two-factor authentication"),
+        (
+            lambda s: s.add_authorization("octocat", note="x", token="not-hex"),
+            "token: must be 40 lowercase hex characters",
+        ),
+        (lambda s: s.otp("octocat"), "login: user 'octocat' has no two-factor authentication"),
     ],
 )
 def test_seed_errors_say_what_is_wrong(seed, message):
@@ -538,14 +545,14 @@ def test_seed_errors_say_what_is_wrong(seed, message):
 
 def test_a_token_value_can_be_seeded_once():
     store = _store()
-    store.add_authorization("octocat", "c" * 20, token="abcdefgh12345678")
+    token = "0123456789abcdef0123456789abcdef12345678"
+    store.add_authorization("octocat", "c" * 20, token=token)
 
     with pytest.raises(SeedError, match=r"token \.\.\.12345678 is already in use"):
-        store.add_authorization("octocat", note="again", token="abcdefgh12345678")
+        store.add_authorization("octocat", note="again", token=token)
 
-    seeded = store.authorization_by_token("abcdefgh12345678")
-    assert seeded.hashed_token.startswith("25f94a2a")
-    assert seeded.hashed_token.endswith("19db2e8")
+    seeded = store.authorization_by_token(token)
+    assert seeded.hashed_token == hashlib.sha256(token.encode()).hexdigest()
 
 
 def test_seed_error_is_a_value_error():

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, request
 
-from ..errors import GHEError
+from ..http_errors import GHEError
 from ..wire import JSON_TYPE, parse_json
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from ..errors import UPDATE_DOCS
+from ..http_errors import UPDATE_DOCS, documented_at
 from ..model import Authorization
 from ..wire import cached_json, empty_response, json_body, json_response, page_params
 from . import current_user, store
@@ -78,6 +78,7 @@ def get_authorization(authorization_id: int) -> Response:
 
 # github3.py updates with POST; GHE took it as PATCH. [GHE_BEHAVIOR: rec]
 @bp.route("/authorizations/<int:authorization_id>", methods=["PATCH", "POST"])
+@documented_at(UPDATE_DOCS)
 def update_authorization(authorization_id: int) -> Response:
     # [decision] The resource is looked up before the body is read, as GHE's handlers found
     # the record first: a missing (or another user's) id is 404 whatever the body holds.
@@ -86,12 +87,12 @@ def update_authorization(authorization_id: int) -> Response:
     changes = {
         name: value
         for name, value in (
-            ("scopes", scope_list(body, "scopes", UPDATE_DOCS)),
-            ("add_scopes", scope_list(body, "add_scopes", UPDATE_DOCS)),
-            ("remove_scopes", scope_list(body, "remove_scopes", UPDATE_DOCS)),
-            ("note", text(body, "note", UPDATE_DOCS)),
-            ("note_url", _blank_to_none(text(body, "note_url", UPDATE_DOCS))),
-            ("fingerprint", _blank_to_none(text(body, "fingerprint", UPDATE_DOCS))),
+            ("scopes", scope_list(body, "scopes")),
+            ("add_scopes", scope_list(body, "add_scopes")),
+            ("remove_scopes", scope_list(body, "remove_scopes")),
+            ("note", text(body, "note")),
+            ("note_url", _blank_to_none(text(body, "note_url"))),
+            ("fingerprint", _blank_to_none(text(body, "fingerprint"))),
         )
         if value is not MISSING
     }

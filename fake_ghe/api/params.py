@@ -4,32 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ValidationFailed, field_error
+from ..errors import FieldProblem, InvalidInput
 
 MISSING: Any = object()
 
 
-def _invalid(field: str, docs: str | None) -> ValidationFailed:
+def _invalid(field: str, expected: str) -> InvalidInput:
     # GHE's Rails validations answered a wrongly typed field with code "invalid". [decision]
-    if docs:
-        return ValidationFailed(field_error("invalid", field), documentation_url=docs)
-    return ValidationFailed(field_error("invalid", field))
+    return InvalidInput(FieldProblem(field, "invalid", f"must be {expected}"))
 
 
-def text(body: dict[str, Any], field: str, docs: str | None = None) -> Any:
+def text(body: dict[str, Any], field: str) -> Any:
     """A string or null field; MISSING when the key is absent."""
     value = body.get(field, MISSING)
     if value is MISSING or value is None or isinstance(value, str):
         return value
-    raise _invalid(field, docs)
+    raise _invalid(field, "a string or null")
 
 
-def text_or_none(body: dict[str, Any], field: str, docs: str | None = None) -> str | None:
-    value = text(body, field, docs)
+def text_or_none(body: dict[str, Any], field: str) -> str | None:
+    value = text(body, field)
     return None if value is MISSING else value
 
 
-def scope_list(body: dict[str, Any], field: str, docs: str | None = None) -> Any:
+def scope_list(body: dict[str, Any], field: str) -> Any:
     """A list of scope names; a single string is a one-element list, null an empty one."""
     value = body.get(field, MISSING)
     if value is MISSING:
@@ -40,4 +38,4 @@ def scope_list(body: dict[str, Any], field: str, docs: str | None = None) -> Any
         return [value]
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return value
-    raise _invalid(field, docs)
+    raise _invalid(field, "a list of scope names")
