@@ -69,7 +69,11 @@ def rate_limit_headers(budget: Any) -> dict[str, str]:
 
 def field_error(problem: domain.FieldProblem) -> dict[str, Any]:
     """One entry of a 422 ``errors`` list, in GHE's key order (a message only for ``custom``)."""
-    error: dict[str, Any] = {"resource": "OauthAccess", "code": problem.code, "field": problem.field}
+    error: dict[str, Any] = {
+        "resource": "OauthAccess",
+        "code": problem.code,
+        "field": problem.field,
+    }
     if problem.code == "custom":
         error["message"] = problem.message
     return error

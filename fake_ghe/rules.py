@@ -166,7 +166,9 @@ def _unknown(report: _Report, fields: Mapping[str, Any], known: tuple[str, ...])
 # ---------------------------------------------------------------------------- users
 
 
-def check_user(fields: Mapping[str, Any], world: World) -> tuple[UserSpec | None, list[FieldProblem]]:
+def check_user(
+    fields: Mapping[str, Any], world: World
+) -> tuple[UserSpec | None, list[FieldProblem]]:
     report = _Report()
     _unknown(report, fields, USER_FIELDS)
     login = _text(report, fields, "login", required=True)

@@ -268,7 +268,7 @@ def test_merge_key_bombs_are_refused_quickly(in_tmp: Path) -> None:
     elapsed = time.perf_counter() - started
 
     assert [str(problem) for problem in found] == [
-        "s.yaml: (document): the document expands to more than 100000 nodes"
+        "s.yaml:7: (document): the document expands to more than 100000 nodes"
     ]
     assert elapsed < 0.5
 
@@ -286,7 +286,7 @@ def test_merge_key_bombs_are_refused_quickly(in_tmp: Path) -> None:
         # aliases nest deeper than the text: each list holds the one before
         (
             "a0: &a0 [1]\n" + "".join(f"a{n}: &a{n} [*a{n - 1}]\n" for n in range(1, 500)),
-            "s.yaml:1: (document): nested too deeply",
+            "s.yaml:99: (document): nested too deeply",  # the alias that nests too deep
         ),
         ("users: &me [*me]\n", "s.yaml:1: (document): nested too deeply"),
         ("users:\n  - &me {login: a, <<: *me}\n", "s.yaml:2: (document): a mapping merges (<<)"),
@@ -383,9 +383,7 @@ CASES = {
           - login: Alice
             password: pw
         """,
-        [
-            "s.yaml:4: users[1].login: user 'Alice' already exists (first at users[0], line 2)"
-        ],
+        ["s.yaml:4: users[1].login: user 'Alice' already exists (first at users[0], line 2)"],
     ),
     "client_id repeated or reserved": (
         """
@@ -543,7 +541,7 @@ CASES = {
         """,
         [
             "s.yaml:4: (document): invalid YAML: while parsing a block collection:"
-            " expected <block end>, but found '<block mapping start>'"
+            " did not find expected '-' indicator"  # libyaml's wording
         ],
     ),
     "a tag the safe loader refuses": (
@@ -603,7 +601,9 @@ def test_each_mistake_is_reported_at_its_line(in_tmp: Path, text: str, expected:
     assert problems(text) == expected
 
 
-def test_a_mistyped_app_or_note_is_reported_once_and_a_missing_note_is_made_up(in_tmp: Path) -> None:
+def test_a_mistyped_app_or_note_is_reported_once_and_a_missing_note_is_made_up(
+    in_tmp: Path,
+) -> None:
     text = """
         users:
           - login: lisa
@@ -756,7 +756,10 @@ PARITY = [
     ("users", {"login": "zoë", "password": "pw", "two_factor": "app"}),
     ("users", {"login": "sam", "password": "pw", "two_factor": "sms"}),
     ("users", {"login": "sam", "password": "pw", "two_factor": {"type": "sms"}}),
-    ("users", {"login": "sam", "password": "pw", "two_factor": {"type": "app", "totp_secret": SECRET}}),
+    (
+        "users",
+        {"login": "sam", "password": "pw", "two_factor": {"type": "app", "totp_secret": SECRET}},
+    ),
     ("users", {"login": "sam", "password": "pw", "two_factor": "voice"}),
     ("users", {"login": "sam", "password": "pw", "two_factor": {"totp_secret": "x!"}}),
     ("users", {"login": "a:b", "password": "pw"}),

@@ -17,6 +17,7 @@ from typing import Any
 from .. import rules
 from ..errors import FieldProblem
 from ..model import PERSONAL_CLIENT_ID
+
 # The package re-exports the reader's names; it imports this module only when first used.
 from . import DOCUMENT, UNREADABLE, KeyPath, Problem, Scenario, format_path
 
@@ -141,13 +142,12 @@ class Checker:
             if key not in TOP_FIELDS:
                 self.report((key,), f"unknown key; expected one of: {', '.join(TOP_FIELDS)}")
         version = data.get("version")
-        if version is not None and version is not UNREADABLE:
-            if type(version) is not int or version != VERSION:
-                self.report(
-                    ("version",),
-                    f"unsupported version {rules.shown(version)}; "
-                    f"this fake reads version {VERSION}",
-                )
+        readable = version is not None and version is not UNREADABLE
+        if readable and (type(version) is not int or version != VERSION):
+            self.report(
+                ("version",),
+                f"unsupported version {rules.shown(version)}; this fake reads version {VERSION}",
+            )
         checks = {"users": self.user, "oauth_apps": self.app, "authorizations": self.token}
         for section in SECTIONS:
             for path, item in self.items(data, section):
@@ -181,9 +181,7 @@ class Checker:
         unreadable = {key for key, value in item.items() if value is UNREADABLE}
         return {k: v for k, v in item.items() if k not in unreadable}, unreadable
 
-    def problems_of(
-        self, path: KeyPath, found: list[FieldProblem], unreadable: set[str]
-    ) -> None:
+    def problems_of(self, path: KeyPath, found: list[FieldProblem], unreadable: set[str]) -> None:
         for problem in found:
             if problem.where[0] not in unreadable:
                 self.report((*path, *problem.where), problem.message)

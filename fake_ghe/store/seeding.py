@@ -123,7 +123,9 @@ class Seeding(State):
         )
         return self._insert_app(app)
 
-    def seed_authorization(self, spec: rules.AuthorizationSpec, actor: str = "seed") -> Authorization:
+    def seed_authorization(
+        self, spec: rules.AuthorizationSpec, actor: str = "seed"
+    ) -> Authorization:
         user = self._users_by_login[spec.login.lower()]
         app = self._apps[spec.client_id] if spec.client_id is not None else None
         return self._insert_authorization(

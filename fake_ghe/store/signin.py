@@ -13,7 +13,9 @@ from .state import State
 
 def secrets_equal(given: str, expected: str) -> bool:
     """Constant-time comparison, so response timing does not leak how much of a secret matched."""
-    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
+    return hmac.compare_digest(
+        given.encode("utf-8", "replace"), expected.encode("utf-8", "replace")
+    )
 
 
 class SignIn(State):
