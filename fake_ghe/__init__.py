@@ -15,7 +15,12 @@ _EXPORTS = {
     "Config": "config",
     "FakeGHE": "fake",
     "FakeServerError": "fake",
-    "GHEError": "errors",
+    "DomainError": "errors",
+    "FakeGHEError": "errors",
+    "GHEError": "http_errors",
+    "InvalidInput": "errors",
+    "NotFound": "errors",
+    "ScenarioError": "scenario",
     "Grant": "model",
     "OAuthApp": "model",
     "SeedError": "store",
@@ -31,7 +36,12 @@ __all__ = [
     "Config",
     "FakeGHE",
     "FakeServerError",
+    "DomainError",
+    "FakeGHEError",
     "GHEError",
+    "InvalidInput",
+    "NotFound",
+    "ScenarioError",
     "Grant",
     "OAuthApp",
     "SeedError",
@@ -46,7 +56,9 @@ if TYPE_CHECKING:
     from .app import create_app
     from .clock import Clock
     from .config import Config
-    from .errors import GHEError
+    from .errors import DomainError, FakeGHEError, InvalidInput, NotFound
+    from .http_errors import GHEError
+    from .scenario import ScenarioError
     from .fake import FakeGHE, FakeServerError
     from .model import Authorization, Grant, OAuthApp, TwoFactor, User
     from .store import SeedError, Store

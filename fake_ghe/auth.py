@@ -15,6 +15,8 @@ import binascii
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from werkzeug.datastructures import Headers
+
 from .errors import (
     AuthenticationRequired,
     BadCredentials,
@@ -25,6 +27,9 @@ from .errors import (
 from .model import Authorization, OAuthApp, User
 from .store import Store
 
+# What is read of request headers: werkzeug's Headers or a plain dict alike.
+HeaderLookup = Headers | Mapping[str, str]
+
 
 class Credentials(NamedTuple):
     scheme: str  # "basic" or "token"
@@ -32,9 +37,9 @@ class Credentials(NamedTuple):
     secret: str
 
 
-def credentials(headers: Mapping[str, str]) -> Credentials | None:
+def credentials(headers: HeaderLookup) -> Credentials | None:
     """Parse the Authorization header; None when absent. A malformed one is bad credentials."""
-    value = headers.get("Authorization", "").strip()
+    value = (headers.get("Authorization", "") or "").strip()
     if not value:
         return None
     scheme, _, rest = value.partition(" ")
@@ -53,7 +58,7 @@ def credentials(headers: Mapping[str, str]) -> Credentials | None:
     raise BadCredentials()
 
 
-def password_user(store: Store, headers: Mapping[str, str], *, sends_sms: bool = False) -> User:
+def password_user(store: Store, headers: HeaderLookup, *, sends_sms: bool = False) -> User:
     """The user of a Basic ``login:password`` request whose second factor (if any) checks out.
 
     ``sends_sms``: the request may make GHE text a code (POST/PUT to /authorizations).
@@ -84,11 +89,11 @@ def password_user(store: Store, headers: Mapping[str, str], *, sends_sms: bool =
 
 
 def check_second_factor(
-    store: Store, user: User, headers: Mapping[str, str], *, sends_sms: bool = False
+    store: Store, user: User, headers: HeaderLookup, *, sends_sms: bool = False
 ) -> None:
     if user.two_factor is None:
         return
-    code = headers.get("X-GitHub-OTP", "")
+    code = headers.get("X-GitHub-OTP", "") or ""
     if code and store.verify_otp(user, code):
         return
     if user.two_factor.type == "sms" and sends_sms:
@@ -97,7 +102,7 @@ def check_second_factor(
     raise TwoFactorRequired(user.two_factor.type)
 
 
-def app_client(store: Store, headers: Mapping[str, str], client_id: str) -> OAuthApp:
+def app_client(store: Store, headers: HeaderLookup, client_id: str) -> OAuthApp:
     """The app whose ``client_id:client_secret`` sign the request for its own path; else 404."""
     try:
         creds = credentials(headers)
@@ -111,7 +116,7 @@ def app_client(store: Store, headers: Mapping[str, str], client_id: str) -> OAut
     return app
 
 
-def token_user(store: Store, headers: Mapping[str, str]) -> tuple[User, Authorization | None]:
+def token_user(store: Store, headers: HeaderLookup) -> tuple[User, Authorization | None]:
     """The user of a request to a token endpoint, and the token used (None for a password)."""
     creds = credentials(headers)
     if creds is None:
@@ -137,7 +142,7 @@ def token_user(store: Store, headers: Mapping[str, str]) -> tuple[User, Authoriz
 
 
 def optional_user(
-    store: Store, headers: Mapping[str, str]
+    store: Store, headers: HeaderLookup
 ) -> tuple[User, Authorization | None] | OAuthApp | None:
     """Credentials sent to an endpoint that needs none (the API root, /meta, unknown paths).
 

@@ -126,7 +126,7 @@ _TABLE: dict[type[domain.DomainError], _Render] = {
 def for_domain_error(error: domain.DomainError, docs: str = CREATE_DOCS) -> GHEError:
     """GHE's answer to ``error``; ``docs``: the documentation of the endpoint's rules."""
     for kind in type(error).__mro__:
-        render = _TABLE.get(kind)  # type: ignore[call-overload]
+        render = _TABLE.get(kind)
         if render is not None:
             return render(error, docs)
     raise TypeError(f"no HTTP answer is defined for {type(error).__name__}")

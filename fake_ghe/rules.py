@@ -221,10 +221,9 @@ def _two_factor(report: _Report, value: Any) -> tuple[str | None, str | None]:
     if kind not in TWO_FACTOR_TYPES:
         inner.add("type", f"must be 'app' or 'sms', not {shown(kind)}")
     secret = _text(inner, given, "totp_secret")
-    if secret is not None:
-        problem = totp.check_secret(secret)
-        if problem:
-            inner.add("totp_secret", problem)
+    unusable = totp.check_secret(secret) if secret is not None else None
+    if unusable:
+        inner.add("totp_secret", unusable)
     for problem in inner.problems:
         report.add("two_factor", problem.message, "two_factor", *problem.where)
     return kind, secret
@@ -273,7 +272,7 @@ def check_authorization(
     (GHE requires a unique note; a seeding helper should not). [decision]"""
     report = _Report()
     _unknown(report, fields, AUTHORIZATION_FIELDS)
-    login = _reference(report, fields.get("user"), "user", User)
+    login = _reference(report, fields.get("user"), "user")
     if login is not None and world.login_taken(login) is None:
         report.add("user", f"no user {login!r}; {_listing(world.some_logins(), 'users')}")
         login = None
@@ -347,17 +346,19 @@ def _fields(report: _Report) -> set[str]:
     return {problem.field for problem in report.problems}
 
 
-def _reference(report: _Report, value: Any, field: str, kind: type) -> str | None:
-    """A user given as itself or by login (the same for an app, by client_id or name)."""
-    if isinstance(value, kind):
-        return str(value.login if isinstance(value, User) else value.client_id)
+def _reference(report: _Report, value: Any, field: str) -> str | None:
+    """A user given as itself or by login (an app as itself, by client_id or by name)."""
+    if isinstance(value, User):
+        return value.login
+    if isinstance(value, OAuthApp):
+        return value.client_id
     return _text(report, {field: value}, field, required=True)
 
 
 def _app(report: _Report, value: Any, world: World) -> str | None:
     if value is None:
         return None
-    ref = _reference(report, value, "app", OAuthApp)
+    ref = _reference(report, value, "app")
     if ref is None:
         return None
     found = world.apps_named(ref)

@@ -60,27 +60,31 @@ class Overlay:
             return f" (first at {self.where(mine)})"
         return None if theirs is None else " in the store"
 
+    def _ask(self, question: Callable[[rules.World], str | None]) -> str | None:
+        """The store's answer (None without a store)."""
+        return question(self.store) if self.store is not None else None
+
     def login_taken(self, login: str) -> str | None:
         known = self._found(
-            self.logins.get(login.lower()), self.store and self.store.login_taken(login)
+            self.logins.get(login.lower()), self._ask(lambda w: w.login_taken(login))
         )
         if known is None and "users" in self.lenient:
             return ""
         return known
 
     def client_id_taken(self, client_id: str) -> str | None:
-        store = self.store and self.store.client_id_taken(client_id)
+        store = self._ask(lambda w: w.client_id_taken(client_id))
         return self._found(self.client_ids.get(client_id), store)
 
     def token_taken(self, token: str) -> str | None:
-        return self._found(self.tokens.get(token), self.store and self.store.token_taken(token))
+        return self._found(self.tokens.get(token), self._ask(lambda w: w.token_taken(token)))
 
     def note_taken(self, login: str, note: str) -> str | None:
-        store = self.store and self.store.note_taken(login, note)
+        store = self._ask(lambda w: w.note_taken(login, note))
         return self._found(self.notes.get((login.lower(), note)), store)
 
     def fingerprint_taken(self, login: str, group: str, fingerprint: str) -> str | None:
-        store = self.store and self.store.fingerprint_taken(login, group, fingerprint)
+        store = self._ask(lambda w: w.fingerprint_taken(login, group, fingerprint))
         return self._found(self.fingerprints.get((login.lower(), group, fingerprint)), store)
 
     def personal_count(self, login: str) -> int:
@@ -165,7 +169,7 @@ class Checker:
             if value is not UNREADABLE:
                 self.report((section,), f"must be a list, not {rules.kind_of(value)}")
             return []
-        found = []
+        found: list[tuple[KeyPath, Any]] = []
         for index, item in enumerate(value):
             path = (section, index)
             if isinstance(item, Mapping):
