@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from flask import Request, Response, request
 from werkzeug.http import http_date, parse_date
 
+from . import textrules
 from .clock import utc
 from .errors import BadRequest
 
@@ -111,9 +112,9 @@ def parse_json(raw: bytes | str) -> Any:
     """
     try:
         body = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-        # A lone surrogate (``"\\ud800"``) parses but can never be sent back as UTF-8.
-        # [decision: GHE refused such bodies as unparseable]
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
+        # A lone surrogate (``"\\ud800"``) parses but can never be sent back as UTF-8: the
+        # rule scenarios follow too. [decision: GHE refused such bodies as unparseable]
+        textrules.check_strings(body)
     except RecursionError:
         # Absurdly deep nesting ([[[[...]]]]) is junk, not a server error.
         raise ValueError("nested too deeply") from None
