@@ -38,7 +38,18 @@ def plugin_args() -> list[str]:
 
 # Third-party plugins the inner runs do not need. Hypothesis's, in particular, imports all of
 # hypothesis at the end of every run, and pytester makes each run import it afresh (~2 s).
-UNNEEDED = ["-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark"]
+# Other installed plugins, off so that what a run imports is ours alone (schemathesis' plugin,
+# for one, imports requests).
+UNNEEDED = [
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:hypothesispytest",
+    "-p",
+    "no:benchmark",
+    "-p",
+    "no:schemathesis",
+]
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
