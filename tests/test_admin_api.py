@@ -262,7 +262,7 @@ def test_bad_scenario_is_422_with_every_problem_by_line_and_loads_nothing(client
             b"",
             "<scenario>:1: (document): the document is empty; expected a mapping with users, ...",
         ),
-        (b"\xff\xfe\x00", "<scenario>: (document): the body is not UTF-8"),
+        (b"\xff\xfe\x00", "<scenario>:1: (document): not UTF-8 text: byte 0xff"),
         (b"- a\n- b\n", "<scenario>:1: (document): must be a mapping, not a list"),
         (b"users: [\n", "<scenario>:2: (document): invalid YAML: "),
         (b"version: 2\n", "<scenario>:1: version: unsupported version 2; "),

@@ -11,19 +11,9 @@ from flask import Blueprint, Response, request
 
 from ..api import context
 from ..clock import iso
-from ..scenario import (
-    DOCUMENT,
-    NO_FILE,
-    Loaded,
-    Problem,
-    Scenario,
-    ScenarioError,
-    load_scenario,
-    parse_scenario_text,
-    read_scenario,
-)
+from ..scenario import Loaded, Scenario, ScenarioError, load_scenario
+from ..scenario.reader import MAX_BYTES, read_bytes
 from ..store import SeedError
-from ..wire import parse_json
 from . import guard, moments, state
 from .jsonio import AdminError, answer, check_keys, json_object
 
@@ -76,21 +66,14 @@ def scenario() -> Response:
 
 
 def body_scenario() -> Scenario:
-    try:
-        text = request.get_data().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem(NO_FILE, None, DOCUMENT, "the body is not UTF-8")]) from None
-    parsed = parse_scenario_text(text, NO_FILE)
-    if parsed.data is None and parsed.problems:
-        # JSON is YAML, except for what YAML forbids, such as tabs as indentation: take such a
-        # body as JSON (its problems are then reported without line numbers).
-        try:
-            data = parse_json(text)
-        except ValueError:
-            return parsed
-        if isinstance(data, dict):
-            return read_scenario(data)
-    return parsed
+    """The body as a scenario, YAML or JSON alike, with the reader's limits and line numbers."""
+    length = request.content_length
+    if length is not None and length <= MAX_BYTES:
+        raw = request.get_data(cache=True)
+    else:
+        # No length (chunked) or too long: never take in more than the reader will look at.
+        raw = request.stream.read(MAX_BYTES + 1)
+    return read_bytes(raw)
 
 
 def loaded_data(loaded: Loaded) -> dict[str, Any]:
