@@ -42,8 +42,8 @@ def checked_text(text: str) -> str:
     lone = _SURROGATE.search(joined)
     if lone is not None:
         raise TextRuleError(
-            f"a lone surrogate \\u{ord(lone.group()):04x} (character {lone.start() + 1} of the "
-            "string) is not text; escape a character outside the BMP as a surrogate pair"
+            f"a lone surrogate \\u{ord(lone.group()):04x} is not text (only a pair of them, "
+            "high then low, stands for a character)"
         )
     return joined
 

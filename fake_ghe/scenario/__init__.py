@@ -31,6 +31,8 @@ from .reader import MAX_BYTES, MAX_DEPTH, MAX_NODES, UNREADABLE, Scenario, read_
 DEMO_SCENARIO: Path = Path(__file__).parent.parent / "demo.yaml"
 
 VERSION = 1
+
+
 class Loaded(NamedTuple):
     """What a scenario added to the store, in document order."""
 

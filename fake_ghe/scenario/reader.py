@@ -221,6 +221,9 @@ def _yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int | None, str
         # reach ours: it can only be hit by a document past our far lower one.
         return line, TOO_DEEP
     if mark is not None and "invalid Unicode character escape" in problem:
+        pair = _ESCAPES.match(text, max(mark.index - 2, 0))
+        if pair is not None and pair.group(1):  # a pair we had to leave as it was
+            return line, "invalid YAML: write this character as one \\U escape (\\U0001F600)"
         escape = _SURROGATE_ESCAPE.match(text, max(mark.index - 2, 0))
         if escape is not None:
             try:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from .. import textrules
 from .problems import DOCUMENT, Problem, format_path, kind_of, shown
+from .scalars import MERGE, Refused, Scalars
 
 # [decision] A scenario is four levels deep and a few thousand nodes; these leave plenty of
 # room while a hostile document stops within milliseconds of work.
@@ -26,12 +26,8 @@ MAX_NODES = 100_000
 MAX_DEPTH = 100
 TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
 TOO_MANY = f"the document expands to more than {MAX_NODES} nodes"
-# A 64-bit integer is at most 64 binary digits, 20 decimal ones or 11 sexagesimal parts; a
-# far longer literal is refused before it is converted (``0x`` + 4000 digits, ``59:59:...``).
-_MAX_INT_CHARS = 100
 
 _Y = "tag:yaml.org,2002:"
-_STR, _INT, _MERGE, _VALUE = _Y + "str", _Y + "int", _Y + "merge", _Y + "value"
 _PLAIN_MAP, _PLAIN_SEQ = (None, "!", _Y + "map"), (None, "!", _Y + "seq")
 
 
@@ -109,13 +105,11 @@ class Builder:
         self.problems: list[Problem] = []
         self.trail: list[tuple[tuple[Any, ...], int, bool]] = []
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, Any] = {}
+        self.anchors: dict[str, _Node | _Marker] = {}
         self.count = 0
         self.documents = 0
         self.places: list[int] = []
-        self.loader = yaml.SafeLoader("")  # its resolver and constructors, used as documented
-        self.resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = self.loader.resolve
-        self.scalars: dict[tuple[str, str], Any] = {}  # (tag, text) -> value, for repeats
+        self.scalars = Scalars()
 
     def lines(self) -> dict[Any, int]:
         return {path: line for path, line, hidden in self.trail if not hidden}
@@ -165,7 +159,7 @@ class Builder:
                 else:
                     root = node
         finally:
-            self.loader.dispose()
+            self.scalars.close()
         if root is None:
             self.problem((), 1, "the document is empty; expected a mapping with users, ...")
         else:
@@ -216,21 +210,13 @@ class Builder:
             # !!set, !!omap and local tags: a scenario holds plain mappings and lists only.
             why = (
                 f"the tag {shown(frame.tag, 200)} is not supported in a scenario"
-                if frame.tag in self.loader.yaml_constructors
+                if self.scalars.constructs(frame.tag)
                 else f"could not determine a constructor for the tag {shown(frame.tag, 200)}"
             )
             self.problem(frame.path, frame.line, f"cannot read this value: {why}")
             value = UNREADABLE
-        node = _Node(
-            value,
-            frame.line,
-            frame.start,
-            len(self.trail),
-            len(frame.path),
-            frame.hidden,
-            frame.height,
-            self.count - frame.count,
-        )
+        node = _Node(value, frame.line, frame.start, len(self.trail), len(frame.path), frame.hidden)
+        node.height, node.size = frame.height, self.count - frame.count
         if frame.path and frame.path[-1] is _IN_MERGE and not frame.mapping:
             node.parts = frame.item_nodes  # a << list: keep each mapping's lines
         if frame.anchor is not None:
@@ -240,7 +226,7 @@ class Builder:
     def alias(self, event: yaml.AliasEvent) -> _Node:
         line = _line(event)
         target = self.anchors.get(event.anchor or "")
-        if target is _OPEN:
+        if isinstance(target, _Marker):  # _OPEN
             top = self.stack[-1]
             if top.key is _MERGE_KEY or top.path[-1:] == (_IN_MERGE,):
                 raise Stop(line, f"a mapping merges (<<) itself: *{event.anchor} is inside it")
@@ -264,16 +250,9 @@ class Builder:
             return dataclasses.replace(target, line=line, index=None, parts=None)
         start = len(self.trail)
         self.replay(target, path, hidden, lambda rel: True)
-        return _Node(
-            target.value,
-            line,
-            start,
-            len(self.trail),
-            len(path),
-            hidden,
-            target.height,
-            target.size,
-        )
+        node = _Node(target.value, line, start, len(self.trail), len(path), hidden)
+        node.height, node.size = target.height, target.size
+        return node
 
     def replay(self, source: _Node, path: tuple[Any, ...], hidden: bool, keep: Any) -> None:
         """Copy the lines of ``source``'s descendants whose relative path ``keep`` accepts."""
@@ -303,48 +282,15 @@ class Builder:
         return node
 
     def construct(self, event: yaml.ScalarEvent, path: tuple[Any, ...], line: int) -> Any:
-        text, tag = event.value, event.tag
-        if tag is None or tag == "!":
-            tag = self.resolve(yaml.ScalarNode, text, event.implicit)
+        tag = self.scalars.tag(event)
         top = self.stack[-1] if self.stack else None
-        if tag == _MERGE and top is not None and top.mapping and not top.has_key:
+        if tag == MERGE and top is not None and top.mapping and not top.has_key:
             return _MERGE_KEY
         try:
-            if tag in (_STR, _MERGE, _VALUE):
-                return textrules.checked_text(text)
-            if tag == _INT and len(text.replace("_", "")) > _MAX_INT_CHARS:
-                raise textrules.TextRuleError(textrules.NUMBER_TOO_LARGE)
-            known = self.scalars.get((tag, text), self)
-            if known is not self:
-                return known
-            value = self.loader.construct_object(
-                yaml.ScalarNode(tag, text, None, None, event.style),
-                deep=True,
-            )
-            if isinstance(value, int) and not isinstance(value, bool):
-                problem = textrules.int_problem(value)
-                if problem:
-                    raise textrules.TextRuleError(problem)
-            elif isinstance(value, str):
-                value = textrules.checked_text(value)
-        except textrules.TextRuleError as error:
-            message = str(error)
-        except yaml.constructor.ConstructorError as error:  # e.g. !!python/object
-            message = f"cannot read this value: {error.problem}"
-        except (ValueError, OverflowError) as error:  # e.g. the date 2019-02-30
-            message = f"cannot read this value: {shown(str(error), 200)[1:-1]}"
-        except Exception:
-            # PyYAML's constructors assume well-formed text: ``!!bool x`` is a KeyError,
-            # ``!!int`` (empty) an IndexError, ``!!timestamp x`` an AttributeError. A scenario
-            # is outside input, so whatever they raise is a problem with the value.
-            short = tag.removeprefix(_Y) if tag.startswith(_Y) else tag
-            message = f"cannot read this value: {shown(text)} is not a valid !!{short}"
-        else:
-            if len(self.scalars) < 4096:
-                self.scalars[(tag, text)] = value
-            return value
-        self.problem(path, line, message)
-        return UNREADABLE
+            return self.scalars.value(tag, event)
+        except Refused as refused:
+            self.problem(path, line, refused.message)
+            return UNREADABLE
 
     # -- containers
 
