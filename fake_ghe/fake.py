@@ -13,9 +13,7 @@ patched through ``responses``) or over a socket (``serve()``)::
 
 from __future__ import annotations
 
-import base64
 import re
-import secrets
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
@@ -27,6 +25,7 @@ from .app import create_app
 from .clock import utc
 from .config import DEFAULT_HOSTNAME, Config, split_hostname
 from .controls import Controls
+from .errors import FakeGHEError
 from .model import Authorization, OAuthApp, TwoFactor, User
 from .runtime import Baseline, Runtime, Settings, as_window
 from .scenario import Loaded, Source, load_scenario, read_scenario
@@ -40,7 +39,7 @@ if TYPE_CHECKING:  # imported when used: a fake that is only served needs no res
 __all__ = ["DEFAULT_HOSTNAME", "FakeGHE", "FakeServerError", "split_hostname"]
 
 
-class FakeServerError(Exception):
+class FakeServerError(FakeGHEError):
     """fake-ghe itself failed while answering requests: a bug in the fake, not in your code.
 
     ``errors`` holds the exceptions; the message carries their tracebacks.
@@ -248,17 +247,8 @@ class FakeGHE(Controls):
     ) -> User:
         """Add a user. ``two_factor="app"`` (or ``True``) or ``"sms"`` makes a TOTP secret;
         a mapping ``{"type": ..., "totp_secret": ...}`` or a ``TwoFactor`` sets it."""
-        factor: TwoFactor | Mapping[str, str] | None
-        if two_factor is True or isinstance(two_factor, str):
-            kind = "app" if two_factor is True else two_factor
-            secret = base64.b32encode(secrets.token_bytes(20)).decode("ascii")
-            factor = TwoFactor(type=kind, secret=secret)
-        elif two_factor is False:
-            factor = None
-        else:
-            factor = two_factor
         return self.store.add_user(
-            login, password, site_admin=site_admin, name=name, email=email, two_factor=factor
+            login, password, site_admin=site_admin, name=name, email=email, two_factor=two_factor
         )
 
     def add_app(
@@ -284,15 +274,10 @@ class FakeGHE(Controls):
         token: str | None = None,
     ) -> Authorization:
         """Give ``user`` a token: of ``app`` (an OAuthApp, client_id or app name), or a
-        personal one.
+        personal one (its note defaults to the first free ``token N``).
 
         The result carries the generated ``id`` and ``token``.
         """
-        app = self._app_by_name(app)
-        if app is None and note is None:
-            # GHE requires a unique note on a personal token; a seeding helper should not.
-            # [decision] the first free "token N" of that user.
-            note = self._free_note(user)
         return self.store.add_authorization(
             user,
             app,
@@ -303,27 +288,16 @@ class FakeGHE(Controls):
             token=token,
         )
 
-    def _free_note(self, user: User | str) -> str:
-        login = (user.login if isinstance(user, User) else user).lower()
-        taken = {
-            auth.note
-            for auth in self.store.authorizations()
-            if auth.personal and self.store.user_by_id(auth.user_id).login.lower() == login
-        }
-        number = len(taken) + 1
-        while f"token {number}" in taken:
-            number += 1
-        return f"token {number}"
-
     def _app_by_name(self, app: OAuthApp | str | None) -> OAuthApp | str | None:
         """An app named by its name, as ``assert_all_revoked(app=...)`` takes it, as itself.
 
         A client_id, or a name no single app has, is passed on for the store to resolve.
         """
-        if not isinstance(app, str) or self.store.app(app) is not None:
+        if not isinstance(app, str):
             return app
-        named = [known for known in self.store.apps() if known.name == app]
-        return named[0] if len(named) == 1 else app
+        with self.store.lock:
+            found = self.store.apps_named(app)
+            return self.store.app(found[0]) if len(found) == 1 else app
 
     def load_scenario(self, source: Source, *, replace: bool = False) -> Loaded:
         """Add a YAML scenario (a path) or a mapping in the same format; all or nothing.

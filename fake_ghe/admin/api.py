@@ -280,7 +280,7 @@ def exhaust_rate_limit() -> Response:
     try:
         context().store.exhaust_rate_limit(login)
     except SeedError as error:
-        raise AdminError(str(error)) from None
+        raise AdminError("; ".join(problem.message for problem in error.problems)) from None
     return answer({"exhausted": login or "*"})
 
 
