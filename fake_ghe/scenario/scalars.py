@@ -40,15 +40,22 @@ class Scalars:
         self.loader = yaml.SafeLoader("")
         self.resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = self.loader.resolve
         self.known: dict[tuple[str, str], Any] = {}
+        self.tags: dict[tuple[str, tuple[bool, bool]], str] = {}
 
     def close(self) -> None:
         self.loader.dispose()
 
     def tag(self, event: yaml.ScalarEvent) -> str:
         """The tag of a scalar, resolved as YAML 1.1 says when the text gives none."""
-        if event.tag is None or event.tag == "!":
-            return self.resolve(yaml.ScalarNode, event.value, event.implicit)
-        return event.tag
+        if event.tag is not None and event.tag != "!":
+            return event.tag
+        key = (event.value, event.implicit)
+        tag = self.tags.get(key)
+        if tag is None:
+            tag = self.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if len(self.tags) < _CACHED:
+                self.tags[key] = tag
+        return tag
 
     def constructs(self, tag: str) -> bool:
         return tag in self.loader.yaml_constructors

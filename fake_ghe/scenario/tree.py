@@ -58,7 +58,7 @@ class Stop(Exception):
         self.line, self.message = line, message
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     """A finished node: its value, and the slice of the trail that holds its descendants."""
 
@@ -74,7 +74,7 @@ class _Node:
     parts: list[_Node] | None = None  # a << list written in place: its items
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     """A mapping or sequence being read."""
 
@@ -269,28 +269,31 @@ class Builder:
 
     def scalar(self, event: yaml.ScalarEvent) -> _Node:
         line = _line(event)
-        path, hidden = self.place(line)
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise Stop(line, TOO_MANY)
+        if len(self.stack) >= MAX_DEPTH:
+            raise Stop(line, TOO_DEEP)
         if self.places and event.style == '"':
             # The \U escapes written for surrogate pairs in this string were escapes indeed.
             low = bisect_left(self.places, event.start_mark.index if event.start_mark else 0)
             high = bisect_left(self.places, event.end_mark.index if event.end_mark else 0)
             del self.places[low:high]
-        value = self.construct(event, path, line)
-        node = _Node(value, line, len(self.trail), len(self.trail), len(path), hidden)
-        if event.anchor is not None:
-            self.anchors[event.anchor] = node
-        return node
-
-    def construct(self, event: yaml.ScalarEvent, path: tuple[Any, ...], line: int) -> Any:
         tag = self.scalars.tag(event)
         top = self.stack[-1] if self.stack else None
         if tag == MERGE and top is not None and top.mapping and not top.has_key:
-            return _MERGE_KEY
-        try:
-            return self.scalars.value(tag, event)
-        except Refused as refused:
-            self.problem(path, line, refused.message)
-            return UNREADABLE
+            value: Any = _MERGE_KEY
+        else:
+            try:
+                value = self.scalars.value(tag, event)
+            except Refused as refused:
+                self.problem(self.child_path()[0], line, refused.message)
+                value = UNREADABLE
+        # A scalar has no descendants: its path and trail slice matter to nobody.
+        node = _Node(value, line, 0, 0, 0, False)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = node
+        return node
 
     # -- containers
 
