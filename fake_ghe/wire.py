@@ -13,7 +13,7 @@ from werkzeug.http import http_date, parse_date
 
 from . import textrules
 from .clock import utc
-from .errors import BadRequest
+from .http_errors import bad_request
 
 JSON_TYPE = "application/json; charset=utf-8"
 DEFAULT_PER_PAGE = 30
@@ -99,9 +99,9 @@ def json_body(req: Request) -> dict[str, Any]:
     try:
         body = parse_json(raw)
     except ValueError:
-        raise BadRequest("Problems parsing JSON") from None
+        raise bad_request("Problems parsing JSON") from None
     if not isinstance(body, dict):
-        raise BadRequest("Body should be a JSON object")
+        raise bad_request("Body should be a JSON object")
     return body
 
 
