@@ -34,16 +34,16 @@ __all__ = [
     "Authorization",
     "Clock",
     "Config",
-    "FakeGHE",
-    "FakeServerError",
     "DomainError",
+    "FakeGHE",
     "FakeGHEError",
+    "FakeServerError",
     "GHEError",
+    "Grant",
     "InvalidInput",
     "NotFound",
-    "ScenarioError",
-    "Grant",
     "OAuthApp",
+    "ScenarioError",
     "SeedError",
     "Store",
     "TwoFactor",
@@ -57,10 +57,10 @@ if TYPE_CHECKING:
     from .clock import Clock
     from .config import Config
     from .errors import DomainError, FakeGHEError, InvalidInput, NotFound
-    from .http_errors import GHEError
-    from .scenario import ScenarioError
     from .fake import FakeGHE, FakeServerError
+    from .http_errors import GHEError
     from .model import Authorization, Grant, OAuthApp, TwoFactor, User
+    from .scenario import ScenarioError
     from .store import SeedError, Store
 
 

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any, Protocol
 
 from . import scopes as scope_rules
-from . import totp
+from . import textrules, totp
+from .describe import kind_of, shown
 from .errors import FieldProblem
 from .model import PERSONAL_CLIENT_ID, TWO_FACTOR_TYPES, OAuthApp, TwoFactor, User
 
@@ -91,38 +92,12 @@ class _Report:
 
 
 def text_problem(value: str) -> str | None:
-    """Why a string cannot be stored: a lone surrogate is not text (it cannot be encoded)."""
+    """Why a string cannot be stored (the rule JSON bodies and scenarios share), or None."""
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "contains a lone surrogate; text must be valid Unicode"
+        textrules.checked_text(value)
+    except textrules.TextRuleError as error:
+        return str(error)
     return None
-
-
-def kind_of(value: Any) -> str:
-    """How a value reads in YAML terms, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, date):
-        return f"the date {value.isoformat()}"
-    return f"{type(value).__name__} {shown(value)}"
-
-
-def shown(value: Any, limit: int = 40) -> str:
-    """A value for a message: repr, cut short, never raising (huge ints included)."""
-    try:
-        text = repr(value)
-    except ValueError:  # an int past Python's digit limit
-        text = f"<a {type(value).__name__} too large to show>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _text(

@@ -20,9 +20,9 @@ from fake_ghe.scenario import (
     Problem,
     Scenario,
     ScenarioError,
-    parse_scenario_text,
     read_scenario,
 )
+from fake_ghe.scenario.reader import MAX_BYTES, read_bytes
 
 from .options import FakeGHESettings
 
@@ -111,10 +111,12 @@ class Fakes:
             cached = self._scenarios.get(source)
             if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
                 return cached[2]
-            text = source.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeError):
+            with source.open("rb") as file:
+                # One byte past the limit is enough to refuse an oversized file.
+                raw = file.read(MAX_BYTES + 1)
+        except OSError:
             return read_scenario(source)  # it words the problem as a scenario problem
-        parsed = parse_scenario_text(text, self._shown(source))
+        parsed = read_bytes(raw, self._shown(source))
         self._scenarios[source] = (stat.st_mtime_ns, stat.st_size, parsed)
         return parsed
 

@@ -337,17 +337,17 @@ def test_scenario_files_are_read_once_per_session_unless_changed(
         from pathlib import Path
         import pytest
 
-        from fake_ghe import scenario
+        from fake_ghe.scenario import reader
 
         READS = []
 
         @pytest.fixture(autouse=True)
         def count_parses(monkeypatch):
-            real = scenario.parse_scenario_text
-            def counting(text, filename="<scenario>"):
-                READS.append(filename)
-                return real(text, filename)
-            monkeypatch.setattr("pytest_fake_ghe.session.parse_scenario_text", counting)
+            real = reader.read_bytes
+            def counting(raw, file="<scenario>"):
+                READS.append(file)
+                return real(raw, file)
+            monkeypatch.setattr("pytest_fake_ghe.session.read_bytes", counting)
 
         @pytest.mark.fake_ghe("s.yaml")
         @pytest.mark.parametrize("n", range(3))

@@ -22,10 +22,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..describe import kind_of, shown
 from ..model import Authorization, OAuthApp, User
-from ..rules import AuthorizationSpec, kind_of
+from ..rules import AuthorizationSpec
 from ..store import Store
-from .problems import DOCUMENT, NO_FILE, KeyPath, Problem, ScenarioError, format_path, shown
+from .problems import DOCUMENT, NO_FILE, KeyPath, Problem, ScenarioError, format_path
 from .reader import MAX_BYTES, MAX_DEPTH, MAX_NODES, UNREADABLE, Scenario, read_path, read_text
 
 DEMO_SCENARIO: Path = Path(__file__).parent.parent / "demo.yaml"

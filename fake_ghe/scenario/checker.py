@@ -15,6 +15,7 @@ from itertools import islice
 from typing import Any
 
 from .. import rules
+from ..describe import kind_of, shown
 from ..errors import FieldProblem
 from ..model import PERSONAL_CLIENT_ID
 
@@ -140,7 +141,7 @@ class Checker:
         if data is UNREADABLE:
             return
         if not isinstance(data, Mapping):
-            self.report((), f"must be a mapping, not {rules.kind_of(data)}")
+            self.report((), f"must be a mapping, not {kind_of(data)}")
             return
         for key in data:
             if key not in TOP_FIELDS:
@@ -150,7 +151,7 @@ class Checker:
         if readable and (type(version) is not int or version != VERSION):
             self.report(
                 ("version",),
-                f"unsupported version {rules.shown(version)}; this fake reads version {VERSION}",
+                f"unsupported version {shown(version)}; this fake reads version {VERSION}",
             )
         checks = {"users": self.user, "oauth_apps": self.app, "authorizations": self.token}
         for section in SECTIONS:
@@ -167,7 +168,7 @@ class Checker:
         if value is UNREADABLE or not isinstance(value, (list, tuple)):
             self.world.lenient.add(section)
             if value is not UNREADABLE:
-                self.report((section,), f"must be a list, not {rules.kind_of(value)}")
+                self.report((section,), f"must be a list, not {kind_of(value)}")
             return []
         found: list[tuple[KeyPath, Any]] = []
         for index, item in enumerate(value):
@@ -177,7 +178,7 @@ class Checker:
             else:
                 self.world.lenient.add(section)
                 if item is not UNREADABLE:
-                    self.report(path, f"must be a mapping, not {rules.kind_of(item)}")
+                    self.report(path, f"must be a mapping, not {kind_of(item)}")
         return found
 
     def fields(self, path: KeyPath, item: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:

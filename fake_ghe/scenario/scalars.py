@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from .. import textrules
-from .problems import shown
+from ..describe import shown
 
 _Y = "tag:yaml.org,2002:"
 MERGE = _Y + "merge"

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from .problems import DOCUMENT, Problem, format_path, kind_of, shown
+from ..describe import kind_of, shown
+from .problems import DOCUMENT, Problem, format_path
 from .scalars import MERGE, Refused, Scalars
 
 # [decision] A scenario is four levels deep and a few thousand nodes; these leave plenty of
