@@ -27,7 +27,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from unittest import mock as std_mock
 from urllib.parse import unquote_to_bytes, urlsplit
 
@@ -112,7 +112,10 @@ class ResponsesTransport:
         # real_adapter_send (responses >= 0.24) is where passthrough goes: the send that was
         # in place before us, so a mock started earlier still answers what is not ours.
         below = HTTPAdapter.send
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=below)
+        # cast: responses annotates real_adapter_send more narrowly than requests types send.
+        mock = responses.RequestsMock(
+            assert_all_requests_are_fired=False, real_adapter_send=cast(Any, below)
+        )
         route = _FakeRoute(self)
         mock.add(route)
         if below is responses._real_send:
@@ -185,7 +188,9 @@ class ResponsesTransport:
         started: list[Any] = []
         written: list[bytes] = []
 
-        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
             started[:] = [status, headers]
             return written.append
 
