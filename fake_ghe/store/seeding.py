@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import rules
-from ..errors import InvalidInput
+from ..errors import FieldProblem, InvalidInput
 from ..model import Authorization, OAuthApp, TwoFactor, User
 from .state import State
 
@@ -39,10 +39,7 @@ class Seeding(State):
             "two_factor": two_factor,
         }
         with self.lock:
-            spec, problems = rules.check_user(fields, self)
-            _raise_first(problems)
-            assert spec is not None
-            return self.seed_user(spec)
+            return self.seed_user(_checked(rules.check_user(fields, self)))
 
     def add_app(
         self,
@@ -55,10 +52,7 @@ class Seeding(State):
         """Register an OAuth app; client_id (20 hex) and client_secret (40 hex) made if absent."""
         fields = {"name": name, "url": url, "client_id": client_id, "client_secret": client_secret}
         with self.lock:
-            spec, problems = rules.check_app(fields, self)
-            _raise_first(problems)
-            assert spec is not None
-            return self.seed_app(spec)
+            return self.seed_app(_checked(rules.check_app(fields, self)))
 
     def add_authorization(
         self,
@@ -84,10 +78,7 @@ class Seeding(State):
             "token": token,
         }
         with self.lock:
-            spec, problems = rules.check_authorization(fields, self)
-            _raise_first(problems)
-            assert spec is not None
-            return self.seed_authorization(spec, actor)
+            return self.seed_authorization(_checked(rules.check_authorization(fields, self)), actor)
 
     # ------------------------------------------------------------------ from checked specs
 
@@ -145,6 +136,12 @@ class Seeding(State):
         return base64.b32encode(raw).decode("ascii")
 
 
-def _raise_first(problems: list[Any]) -> None:
-    if problems:
-        raise InvalidInput(problems[0])
+Spec = TypeVar("Spec")
+
+
+def _checked(result: tuple[Spec | None, list[FieldProblem]]) -> Spec:
+    """The checked spec; the first problem raised (Python callers fix one thing at a time)."""
+    spec, problems = result
+    if problems or spec is None:
+        raise InvalidInput(*problems[:1])
+    return spec
