@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-import re
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, Response, g, request
 from werkzeug.datastructures import Headers
@@ -12,11 +13,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from . import auth, faults, redact, scopes
-from .api import FakeContext, context
+from .api import FakeContext, context, routes
+from .api.routes import Access, Kind
 from .config import Config
 from .errors import DomainError, NotFound
-from .http_errors import CREATE_DOCS, GHEError, for_domain_error, rate_limit_headers
 from .faults import Fault
+from .http_errors import CREATE_DOCS, GHEError, for_domain_error, rate_limit_headers
 from .model import Authorization, OAuthApp, User
 from .runtime import Runtime
 from .store import Store
@@ -24,12 +26,6 @@ from .wire import CORS_HEADERS, cors_preflight, json_response
 
 log = logging.getLogger("fake_ghe")
 
-# Which credentials each API path takes. Authentication runs before routing, so an
-# unauthenticated request to a known path gets the auth error, and an unsupported method
-# on it gets 404 only once signed in. [GHE_BEHAVIOR: client]
-USER_PATHS = re.compile(r"^/(?:authorizations(?:/.*)?|applications/grants(?:/[^/]*)?)$")
-APP_PATHS = re.compile(r"^/applications/(?P<client_id>[^/]+)/(?:tokens|grants)/(?P<token>[^/]+)$")
-TOKEN_PATHS = re.compile(r"^/user$")
 # The answer to a bug in the fake (never to anything a client sent).
 SERVER_ERROR = {"message": "Server Error"}
 
@@ -37,8 +33,6 @@ SERVER_ERROR = {"message": "Server Error"}
 def create_app(runtime: Runtime | Store | None = None, config: Config | None = None) -> Flask:
     """A WSGI app serving one fake GHE: ``runtime``, or a Runtime around a store (a fresh one
     if not given), whose ``reset()`` then empties it."""
-    from .api import applications, authorizations, grants, users
-
     config = config or Config()
     # No app-wide /static route: the state page serves its assets under the admin prefix,
     # so --no-admin leaves nothing but the GHE API.
@@ -47,8 +41,7 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
     app.extensions["fake_ghe"] = fake
     request_ids = itertools.count(1)
 
-    for blueprint in (authorizations.bp, grants.bp, applications.bp, users.bp):
-        app.register_blueprint(blueprint, url_prefix=config.api_prefix)
+    routes.register(app, config.api_prefix)
 
     admin_prefix: str | None = None
     if config.admin:
@@ -61,6 +54,13 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
         return admin_prefix is not None and (
             path == admin_prefix or path.startswith(admin_prefix + "/")
         )
+
+    def is_api(path: str) -> bool:
+        rest = path[len(config.api_prefix) :]
+        return path.startswith(config.api_prefix) and rest[:1] in ("", "/") and not is_admin(path)
+
+    # Every API view declares its credentials (fake_ghe.api.routes), or there is no app.
+    routes.check(app, is_api)
 
     @app.before_request
     def authenticate() -> Response | None:
@@ -76,13 +76,23 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
             answer = _fire(fault)
             if answer is not None:
                 return answer
-        api_path = request.path[len(config.api_prefix) :]
-        if not request.path.startswith(config.api_prefix) or api_path[:1] not in ("", "/"):
-            return None
+        route = routes.current_route()
+        access = route.access if route is not None else None
+        if access is None:
+            if not is_api(request.path):
+                return None
+            if route is not None:
+                # A view that declares nothing never runs (routes.check refuses one at build).
+                raise routes.RouteTableError(f"{route.rule.rule} declares no credentials")
+            access = routes.UNROUTED
         if request.method == "OPTIONS" and "Origin" in request.headers:
             # A browser's CORS preflight carries no credentials: answered before auth.
             return cors_preflight()
-        _authenticate(fake, api_path or "/")
+        # Authentication runs before the method is checked, so an unauthenticated request to
+        # a known path gets the auth error, and an unsupported method on it gets 404 only
+        # once signed in. [GHE_BEHAVIOR: client]
+        served = route is not None and route.served
+        _authenticate(fake, access, route.args if route else {}, served)
         if request.method == "OPTIONS":
             raise NotFound()
         return None
@@ -184,22 +194,21 @@ def _fire(fault: Fault) -> Response | None:
     return None
 
 
-def _authenticate(fake: FakeContext, path: str) -> None:
+def _authenticate(fake: FakeContext, access: Access, args: Mapping[str, Any], served: bool) -> None:
+    """Check the request's credentials as ``access`` says; ``served``: its view will run."""
     store, headers = fake.store, _credential_headers()
-    if USER_PATHS.match(path):
+    if access.kind is Kind.PASSWORD:
         # Only a request that would create a token texts a code: POST /authorizations and
         # PUT /authorizations/clients/..., not POST /authorizations/{id} (an update). [decision]
-        sends_sms = (request.method == "POST" and path == "/authorizations") or (
-            request.method == "PUT" and path.startswith("/authorizations/clients/")
-        )
+        sends_sms = access.sends_sms and served
         user = auth.password_user(store, headers, sends_sms=sends_sms)
         g.user, g.principal = user, user.login
         g.rate_limit = store.consume_rate_limit(user)
-    elif match := APP_PATHS.match(path):
-        client_id = match["client_id"]
+    elif access.kind is Kind.APP:
+        client_id = str(args["client_id"])
         g.oauth_app = auth.app_client(store, headers, client_id)
         g.principal = f"app:{client_id}"
-    elif TOKEN_PATHS.match(path):
+    elif access.kind is Kind.TOKEN:
         user, token = auth.token_user(store, headers)
         g.user, g.token_authorization = user, token
         g.principal = _user_principal(user, token)
@@ -215,6 +224,8 @@ def _authenticate(fake: FakeContext, path: str) -> None:
             g.token_authorization = token
             g.principal = _user_principal(user, token)
             g.rate_limit = store.consume_rate_limit(user)
+    # What the view's guard looks for: this request authenticated as its route declares.
+    g.access = access
 
 
 def _credential_headers() -> Headers:
@@ -238,8 +249,14 @@ def _user_principal(user: User, token: Authorization | None) -> str:
 
 
 def redacted_path() -> str:
-    """The request's path and query for the call journal and logs, secrets masked."""
-    shown = redact.path(request.path)
+    """The request's path and query for the call journal and logs, secrets masked.
+
+    The secrets are the path parameters the matched route declares (fake_ghe.api.routes); a
+    path the fake lacks is masked as if the API were served from any of its slashes (a client
+    that left out /api/v3 still sends a real token).
+    """
+    route = routes.current_route()
+    shown = routes.masked(route, request.path) if route else routes.mask_path(request.path)
     if request.query_string:
         shown += "?" + redact.query(request.query_string.decode("latin-1"))
     return shown

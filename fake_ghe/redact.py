@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-# /applications/{client_id}/tokens|grants/{token}: the one API path that carries a token.
-APP_TOKEN_PATH = re.compile(r"/applications/[^/]+/(?:tokens|grants)/(?P<token>[^/]+)$")
 SECRET_QUERY_KEYS = frozenset({"access_token", "client_secret", "password"})
 
 
@@ -16,11 +13,14 @@ def mask(token: str) -> str:
 
 
 def path(value: str) -> str:
-    """``value`` with the token of an app path masked (whatever prefix comes before it)."""
-    match = APP_TOKEN_PATH.search(value)
-    if not match:
-        return value
-    return value[: match.start("token")] + mask(match["token"])
+    """``value`` with the secrets its route declares masked (whatever prefix comes before it).
+
+    For a path outside any request (fake_ghe.transports' messages); inside one, the app masks
+    from the route the request matched. Both read fake_ghe.api.routes.
+    """
+    from .api import routes  # the route table imports Flask and the API: only when needed
+
+    return routes.mask_path(value)
 
 
 def query(value: str) -> str:

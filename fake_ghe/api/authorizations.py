@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request
 from ..http_errors import UPDATE_DOCS, documented_at
 from ..model import Authorization
 from ..wire import cached_json, empty_response, json_body, json_response, page_params
-from . import current_user, store
+from . import current_user, routes, store
 from .params import MISSING, scope_list, text, text_or_none
 from .render import paginated, serialize
 
@@ -22,6 +22,7 @@ def created(auth: Authorization) -> Response:
 
 
 @bp.get("/authorizations")
+@routes.password()
 def list_authorizations() -> Response:
     page, per_page = page_params(request)
     with store().lock:
@@ -31,6 +32,7 @@ def list_authorizations() -> Response:
 
 
 @bp.post("/authorizations")
+@routes.password(sends_sms=True)
 def create_authorization() -> Response:
     body = json_body(request)
     scopes = scope_list(body, "scopes")
@@ -48,6 +50,7 @@ def create_authorization() -> Response:
 
 @bp.put("/authorizations/clients/<client_id>")
 @bp.put("/authorizations/clients/<client_id>/<fingerprint>")
+@routes.password(sends_sms=True)
 def get_or_create_authorization(client_id: str, fingerprint: str | None = None) -> Response:
     body = json_body(request)
     if fingerprint is None:
@@ -70,6 +73,7 @@ def get_or_create_authorization(client_id: str, fingerprint: str | None = None) 
 
 
 @bp.get("/authorizations/<int:authorization_id>")
+@routes.password()
 def get_authorization(authorization_id: int) -> Response:
     with store().lock:
         auth = store().get_authorization(current_user(), authorization_id)
@@ -78,6 +82,7 @@ def get_authorization(authorization_id: int) -> Response:
 
 # github3.py updates with POST; GHE took it as PATCH. [GHE_BEHAVIOR: rec]
 @bp.route("/authorizations/<int:authorization_id>", methods=["PATCH", "POST"])
+@routes.password()
 @documented_at(UPDATE_DOCS)
 def update_authorization(authorization_id: int) -> Response:
     # [decision] The resource is looked up before the body is read, as GHE's handlers found
@@ -103,6 +108,7 @@ def update_authorization(authorization_id: int) -> Response:
 
 
 @bp.delete("/authorizations/<int:authorization_id>")
+@routes.password()
 def delete_authorization(authorization_id: int) -> Response:
     store().delete_authorization(current_user(), authorization_id)
     return empty_response()

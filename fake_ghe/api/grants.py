@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request
 from .. import serializers
 from ..model import Grant
 from ..wire import cached_json, empty_response, page_params
-from . import current_user, store, urls
+from . import current_user, routes, store, urls
 from .render import paginated
 
 bp = Blueprint("grants", __name__)
@@ -23,6 +23,7 @@ def serialize(grant: Grant) -> dict[str, Any]:
 
 
 @bp.get("/applications/grants")
+@routes.password()
 def list_grants() -> Response:
     page, per_page = page_params(request)
     with store().lock:
@@ -32,6 +33,7 @@ def list_grants() -> Response:
 
 
 @bp.get("/applications/grants/<int:grant_id>")
+@routes.password()
 def get_grant(grant_id: int) -> Response:
     with store().lock:
         grant = store().get_grant(current_user(), grant_id)
@@ -39,6 +41,7 @@ def get_grant(grant_id: int) -> Response:
 
 
 @bp.delete("/applications/grants/<int:grant_id>")
+@routes.password()
 def delete_grant(grant_id: int) -> Response:
     store().delete_grant(current_user(), grant_id)
     return empty_response()

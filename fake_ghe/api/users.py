@@ -6,12 +6,13 @@ from flask import Blueprint, Response
 
 from .. import serializers
 from ..wire import cached_json
-from . import context, current_user, urls
+from . import context, current_user, routes, urls
 
 bp = Blueprint("users", __name__)
 
 
 @bp.get("/user")
+@routes.token()
 def authenticated_user() -> Response:
     user = current_user()
     # A single resource: Last-Modified too, so the docs' If-Modified-Since sample gets its 304.
@@ -19,6 +20,7 @@ def authenticated_user() -> Response:
 
 
 @bp.get("/meta")
+@routes.optional()
 def meta() -> Response:
     return cached_json(
         {
@@ -66,6 +68,7 @@ ROOT_TEMPLATES = {
 
 @bp.get("")
 @bp.get("/")
+@routes.optional()
 def root() -> Response:
     # The 2.18 docs' own samples start here (`curl -u username http(s)://[hostname]/api/v3`,
     # the failed-login and CORS samples): GHE answered the root document, not 404.
