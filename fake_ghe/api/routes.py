@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
-from werkzeug.routing import MapAdapter, RequestRedirect, Rule
+from werkzeug.routing import IntegerConverter, MapAdapter, RequestRedirect, Rule, ValidationError
 
 from ..errors import NotFound
 from ..redact import mask
@@ -120,10 +120,23 @@ def not_found(rest: str = "") -> Response:
     raise NotFound()
 
 
+class _Integer(IntegerConverter):
+    """werkzeug's ``int``, but a number ``int()`` refuses is no match (a 404), not a crash."""
+
+    def to_python(self, value: str) -> Any:
+        try:
+            return super().to_python(value)
+        except ValueError:
+            # CPython's guard against 4,301+ digit strings; no id is that long.
+            raise ValidationError() from None
+
+
 def register(app: Flask, prefix: str) -> None:
     """Serve the GHE API under ``prefix``."""
     from . import applications, authorizations, grants, users
 
+    # Before any rule is added: rules look their converters up as they are added.
+    app.url_map.converters["int"] = _Integer
     for blueprint in (authorizations.bp, grants.bp, applications.bp, users.bp, unknown):
         app.register_blueprint(blueprint, url_prefix=prefix)
 
