@@ -166,6 +166,28 @@ def test_a_declaration_above_the_route_decorator_makes_create_app_raise(monkeypa
         create_app()
 
 
+def test_rules_of_one_path_that_disagree_on_credentials_make_create_app_raise(
+    monkeypatch,
+) -> None:
+    from fake_ghe.api import users
+
+    extra = Blueprint("users", __name__)
+
+    @extra.get("/user")
+    @routes.token()
+    def read() -> Response:
+        return Response("read")
+
+    @extra.delete("/user")
+    @routes.password()
+    def remove() -> Response:
+        return Response("remove")
+
+    monkeypatch.setattr(users, "bp", extra)
+    with pytest.raises(routes.RouteTableError, match="declare different credentials"):
+        create_app()
+
+
 def test_a_view_added_after_create_app_without_a_declaration_never_runs(flask_app) -> None:
     reached: list[bool] = []
 

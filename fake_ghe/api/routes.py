@@ -142,7 +142,17 @@ def register(app: Flask, prefix: str) -> None:
 
 
 def check(app: Flask, is_api: Callable[[str], bool]) -> None:
-    """Refuse an app with an API view that declares no credentials, or declares them wrong."""
+    """Refuse an app with an API view that declares no credentials, or declares them wrong.
+
+    Rules of one path must agree on credentials too: a method the path lacks authenticates
+    as the path, so no request can meet a disagreement at run time.
+    """
+    by_path: dict[str, set[tuple[Kind, frozenset[str]] | None]] = {}
+    for rule in app.url_map.iter_rules():
+        by_path.setdefault(rule.rule, set()).add(_credentials(access_of(app, rule)))
+    for path, kinds in by_path.items():
+        if len(kinds) > 1:
+            raise RouteTableError(f"the rules of {path} declare different credentials")
     for rule in app.url_map.iter_rules():
         access = access_of(app, rule)
         if access is None:
