@@ -802,8 +802,24 @@ def run(
     log: Callable[[str], None] = lambda _: None,
 ) -> Fuzzer:
     """Fuzz the operations named by ``labels`` (all when None); the fuzzer holds the results."""
-    # The fake logs every 500 with its traceback; findings are reported here instead.
-    logging.getLogger("fake_ghe").disabled = True
+    # The fake logs every 500 with its traceback; findings are reported here instead. Put
+    # back afterwards: in a test run the logger is shared with every other test.
+    logger = logging.getLogger("fake_ghe")
+    was_disabled, logger.disabled = logger.disabled, True
+    try:
+        return _run(examples, seed_value, reset_every, hostile_examples, labels, log)
+    finally:
+        logger.disabled = was_disabled
+
+
+def _run(
+    examples: int,
+    seed_value: int,
+    reset_every: int,
+    hostile_examples: int | None,
+    labels: Sequence[str] | None,
+    log: Callable[[str], None],
+) -> Fuzzer:
     fuzzer = Fuzzer(reset_every=reset_every)
     hostile = examples if hostile_examples is None else hostile_examples
     for op in fuzzer.operations:
