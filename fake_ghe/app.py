@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from . import auth, faults, redact, scopes
-from .api import FakeContext, context, routes
+from .api import context, routes
 from .api.routes import Access, Kind
 from .config import Config
 from .errors import DomainError, NotFound
@@ -194,7 +194,7 @@ def _fire(fault: Fault) -> Response | None:
     return None
 
 
-def _authenticate(fake: FakeContext, access: Access, args: Mapping[str, Any], served: bool) -> None:
+def _authenticate(fake: Runtime, access: Access, args: Mapping[str, Any], served: bool) -> None:
     """Check the request's credentials as ``access`` says; ``served``: its view will run."""
     store, headers = fake.store, _credential_headers()
     if access.kind is Kind.PASSWORD:

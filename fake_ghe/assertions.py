@@ -273,7 +273,7 @@ def _whose(store: Store, login: str | None, app: OAuthApp | str | None) -> str:
     if login is not None:
         parts.append(f"of {login}")
     if isinstance(app, str):
-        app = store.app(app) or app  # a client_id reads better as the app's name
+        app = store.oauth_app(app) or app  # a client_id reads better as the app's name
     if app is not None:
         name = app.name if isinstance(app, OAuthApp) else app
         parts.append(f"for app {name!r}")

@@ -297,7 +297,7 @@ class FakeGHE(Controls):
             return app
         with self.store.lock:
             found = self.store.apps_named(app)
-            return self.store.app(found[0]) if len(found) == 1 else app
+            return self.store.oauth_app(found[0]) if len(found) == 1 else app
 
     def load_scenario(self, source: Source, *, replace: bool = False) -> Loaded:
         """Add a YAML scenario (a path) or a mapping in the same format; all or nothing.
@@ -334,10 +334,10 @@ class FakeGHE(Controls):
         return self.store.users()
 
     def oauth_app(self, client_id: str) -> OAuthApp | None:
-        return self.store.app(client_id)
+        return self.store.oauth_app(client_id)
 
     def oauth_apps(self) -> list[OAuthApp]:
-        return self.store.apps()
+        return self.store.oauth_apps()
 
     def authorization(self, id_or_token: int | str) -> Authorization | None:
         """The live authorization with that id or current token value, else None."""

@@ -92,7 +92,7 @@ class ResponsesTransport:
         *,
         passthrough: Iterable[str | re.Pattern[str]] = (),
     ) -> None:
-        self.app = app
+        self.wsgi_app = app
         self.root_url = root_url.rstrip("/")
         self.pattern = root_pattern(self.root_url)
         self.passthrough = list(passthrough)
@@ -195,7 +195,7 @@ class ResponsesTransport:
             return written.append
 
         try:
-            result = self.app(environ, start_response)
+            result = self.wsgi_app(environ, start_response)
             try:
                 chunks = list(result)
             finally:

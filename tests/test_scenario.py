@@ -66,7 +66,7 @@ def state(store: Store) -> list:
     """Everything a failed load must leave alone, as plain values."""
     return [
         [(u.id, u.login, u.password, u.site_admin, u.two_factor) for u in store.users()],
-        [(a.id, a.name, a.client_id, a.client_secret) for a in store.apps()],
+        [(a.id, a.name, a.client_id, a.client_secret) for a in store.oauth_apps()],
         [
             (a.id, a.user_id, a.client_id, a.token, a.scopes, a.note, a.fingerprint, a.updated_at)
             for a in store.authorizations()
@@ -93,7 +93,7 @@ def test_the_documented_example_loads_what_it_says() -> None:
     assert octocat.two_factor is None
     assert (hubot.login, hubot.password) == ("hubot", "hubot-pass")
     assert (hubot.two_factor.type, hubot.two_factor.secret) == ("app", SECRET)
-    (app,) = store.apps()
+    (app,) = store.oauth_apps()
     assert (app.name, app.url, app.client_id, app.client_secret) == (
         "my github app",
         "http://my-github-app.com",
@@ -724,7 +724,7 @@ def test_a_bad_file_leaves_a_seeded_store_as_it_was(in_tmp: Path) -> None:
     )
 
     assert state(store) == before
-    assert store.user("bob") is None and store.app("bbbbbbbbbbbbbbbbbbbb") is None
+    assert store.user("bob") is None and store.oauth_app("bbbbbbbbbbbbbbbbbbbb") is None
     # ids and the seeded token sequence carry on as if nothing had been tried
     assert store.add_user("carol", "pw").id == control.add_user("carol", "pw").id == 2
     assert store.add_authorization("carol", note="x").token == (
@@ -879,4 +879,4 @@ def test_apps_may_be_named_by_name_and_get_made_up_ids(in_tmp: Path) -> None:
     assert [auth.note for auth in loaded.authorizations[1:]] == ["token 1", "token 2"]
     again = Store(seed=3)
     load_scenario(again, write("oauth_apps: [{name: tool}]\n"))
-    assert again.apps()[0].client_id == tool.client_id  # seeded: the same every run
+    assert again.oauth_apps()[0].client_id == tool.client_id  # seeded: the same every run

@@ -129,7 +129,7 @@ def held_store() -> Store:
 def state(store: Store) -> list[Any]:
     return [
         [(u.id, u.login, u.password, u.two_factor) for u in store.users()],
-        [(a.id, a.name, a.client_id, a.client_secret, a.url) for a in store.apps()],
+        [(a.id, a.name, a.client_id, a.client_secret, a.url) for a in store.oauth_apps()],
         [(a.id, a.user_id, a.client_id, a.token, a.scopes, a.note) for a in store.authorizations()],
         [(g.id, g.client_id, g.updated_at) for g in store.grants()],
         list(store.journal.events),
@@ -141,7 +141,7 @@ def state(store: Store) -> list[Any]:
 def test_a_scenario_loads_fully_or_changes_nothing(text: str) -> None:
     store = held_store()
     before = state(store)
-    counts = (len(store.users()), len(store.apps()), len(store.authorizations()))
+    counts = (len(store.users()), len(store.oauth_apps()), len(store.authorizations()))
 
     parsed = parse_scenario_text(text, FILE)
     try:
@@ -154,7 +154,7 @@ def test_a_scenario_loads_fully_or_changes_nothing(text: str) -> None:
             assert problem.line is not None or problem.path == DOCUMENT, str(problem)
         assert state(store) == before
         return
-    assert (len(store.users()), len(store.apps()), len(store.authorizations())) == (
+    assert (len(store.users()), len(store.oauth_apps()), len(store.authorizations())) == (
         counts[0] + len(loaded.users),
         counts[1] + len(loaded.apps),
         counts[2] + len(loaded.authorizations),

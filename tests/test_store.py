@@ -132,13 +132,13 @@ class Hammer:
     def _reset(self, rnd: random.Random, tag: str) -> None:
         auth = self._pick(rnd, app_only=True)
         if auth is not None:
-            self.store.reset_token(self.store.app(auth.client_id), auth.token)
+            self.store.reset_token(self.store.oauth_app(auth.client_id), auth.token)
             self.resets.append(auth.id)
 
     def _revoke(self, rnd: random.Random, tag: str) -> None:
         auth = self._pick(rnd, app_only=True)
         if auth is not None:
-            self.store.revoke_token(self.store.app(auth.client_id), auth.token)
+            self.store.revoke_token(self.store.oauth_app(auth.client_id), auth.token)
             self.removed.append(auth.id)
 
     def _delete_grant(self, rnd: random.Random, tag: str) -> None:
@@ -152,7 +152,7 @@ class Hammer:
     def _revoke_grant(self, rnd: random.Random, tag: str) -> None:
         auth = self._pick(rnd, app_only=True)
         if auth is not None:
-            app = self.store.app(auth.client_id)
+            app = self.store.oauth_app(auth.client_id)
             revoked = self.store.revoke_grant_for_token(app, auth.token)
             self.removed.extend(auth.id for auth in revoked)
 
@@ -385,7 +385,8 @@ def test_ids_start_at_one_and_reset_restarts_them_and_the_token_sequence():
 
     store.reset()
 
-    assert (store.users(), store.apps(), store.authorizations(), store.grants()) == ([], [], [], [])
+    emptied = (store.users(), store.oauth_apps(), store.authorizations(), store.grants())
+    assert emptied == ([], [], [], [])
     assert list(store.journal.events) == []
     _seed_world(store)
     after = [
@@ -454,8 +455,8 @@ def test_lookups_by_id_and_token_find_exactly_the_right_record():
     assert store.authorization(0) is None
     assert store.user("OCTOCAT") is store.user("octocat")
     assert store.user("octocat ") is None
-    assert store.app(client.client_id) is client
-    assert store.app(client.client_id.upper()) is None
+    assert store.oauth_app(client.client_id) is client
+    assert store.oauth_app(client.client_id.upper()) is None
 
 
 # ---------------------------------------------------------------- seeding errors
@@ -537,13 +538,13 @@ def _store() -> Store:
 )
 def test_seed_errors_say_what_is_wrong(seed, message):
     store = _store()
-    state = (len(store.users()), len(store.apps()), len(store.authorizations()))
+    state = (len(store.users()), len(store.oauth_apps()), len(store.authorizations()))
 
     with pytest.raises(SeedError) as raised:
         seed(store)
 
     assert str(raised.value).startswith(message), str(raised.value)
-    assert (len(store.users()), len(store.apps()), len(store.authorizations())) == state
+    assert (len(store.users()), len(store.oauth_apps()), len(store.authorizations())) == state
 
 
 def test_a_token_value_can_be_seeded_once():

@@ -170,7 +170,7 @@ def test_no_credentials(api):
 
 @pytest.mark.parametrize("how", ["revoked", "reset", "grant deleted", "unknown"])
 def test_a_dead_token_is_bad_credentials(api, store, how):
-    client = store.app(APP_CLIENT_ID)
+    client = store.oauth_app(APP_CLIENT_ID)
     auth = store.add_authorization("octocat", APP_CLIENT_ID, scopes=["repo"])
     token = auth.token
     if how == "revoked":

@@ -95,7 +95,7 @@ def user(login: str) -> ResponseReturnValue:
 
 def grant_view(grant: Grant, user: User) -> dict[str, Any]:
     store = context().store
-    app = store.app(grant.client_id)
+    app = store.oauth_app(grant.client_id)
     tokens = [
         auth
         for auth in store.authorizations()
@@ -112,7 +112,7 @@ def _flash() -> str | None:
     store = context().store
     client_id = request.args.get("revoked")
     if client_id:
-        app = store.app(client_id)
+        app = store.oauth_app(client_id)
         return f"Revoked access to {app.name}." if app else None
     if request.args.get("gone"):
         return "That application had already been revoked."

@@ -27,7 +27,7 @@ def snapshot(fake: Runtime) -> dict[str, Any]:
             tokens_of.setdefault((auth.user_id, auth.client_id), []).append(auth.id)
         return {
             "users": [user_data(store, user) for user in store.users()],
-            "oauth_apps": [app_data(app) for app in store.apps()],
+            "oauth_apps": [app_data(app) for app in store.oauth_apps()],
             "grants": [
                 grant_data(store, grant, logins, tokens_of.get((grant.user_id, grant.client_id)))
                 for grant in store.grants()
@@ -70,7 +70,7 @@ def app_data(app: OAuthApp) -> dict[str, Any]:
 def grant_data(
     store: Store, grant: Grant, logins: dict[int, str], authorization_ids: list[int] | None
 ) -> dict[str, Any]:
-    app = store.app(grant.client_id)
+    app = store.oauth_app(grant.client_id)
     return {
         "id": grant.id,
         "user": logins[grant.user_id],
@@ -84,7 +84,7 @@ def grant_data(
 
 
 def authorization_data(store: Store, auth: Authorization, logins: dict[int, str]) -> dict[str, Any]:
-    app = store.app(auth.client_id) if auth.client_id else None
+    app = store.oauth_app(auth.client_id) if auth.client_id else None
     grant = store.grant_for(auth)
     return {
         "id": auth.id,

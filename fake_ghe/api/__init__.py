@@ -9,9 +9,6 @@ from ..runtime import Runtime
 from ..serializers import Urls
 from ..store import Store
 
-# The old name of Runtime, still imported by fake_ghe/app.py's authentication code.
-FakeContext = Runtime
-
 
 def context() -> Runtime:
     """The runtime of the fake whose app is answering: store, faults, errors, config."""

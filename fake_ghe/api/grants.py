@@ -17,7 +17,7 @@ bp = Blueprint("grants", __name__)
 
 def serialize(grant: Grant) -> dict[str, Any]:
     st = store()
-    app = st.app(grant.client_id)
+    app = st.oauth_app(grant.client_id)
     assert app is not None  # a grant outlives no app: apps are never deleted
     return serializers.grant(grant, app, st.grant_scopes(grant), urls())
 

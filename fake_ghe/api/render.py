@@ -15,7 +15,7 @@ from . import store, urls
 def serialize(
     auth: Authorization, *, with_token: bool = False, user: User | None = None
 ) -> dict[str, Any]:
-    app = store().app(auth.client_id) if auth.client_id else None
+    app = store().oauth_app(auth.client_id) if auth.client_id else None
     return serializers.authorization(auth, app, urls(), with_token=with_token, user=user)
 
 

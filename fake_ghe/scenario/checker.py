@@ -153,7 +153,7 @@ class Checker:
                 ("version",),
                 f"unsupported version {shown(version)}; this fake reads version {VERSION}",
             )
-        checks = {"users": self.user, "oauth_apps": self.app, "authorizations": self.token}
+        checks = {"users": self.user, "oauth_apps": self.oauth_app, "authorizations": self.token}
         for section in SECTIONS:
             for path, item in self.items(data, section):
                 if len(self.problems) >= MAX_PROBLEMS:
@@ -207,7 +207,7 @@ class Checker:
         elif "login" in unreadable:
             self.world.lenient.add("users")
 
-    def app(self, path: KeyPath, item: Mapping[str, Any]) -> None:
+    def oauth_app(self, path: KeyPath, item: Mapping[str, Any]) -> None:
         fields, unreadable = self.fields(path, item)
         spec, found = rules.check_app(fields, self.world)
         self.problems_of(path, found, unreadable)

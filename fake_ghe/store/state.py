@@ -97,7 +97,7 @@ class State:
         with self.lock:
             return self._users.get(user_id)
 
-    def app(self, client_id: str) -> OAuthApp | None:
+    def oauth_app(self, client_id: str) -> OAuthApp | None:
         """The OAuth app with ``client_id``."""
         with self.lock:
             return self._apps.get(client_id)
@@ -114,7 +114,7 @@ class State:
         with self.lock:
             return list(self._users.values())
 
-    def apps(self) -> list[OAuthApp]:
+    def oauth_apps(self) -> list[OAuthApp]:
         with self.lock:
             return list(self._apps.values())
 
