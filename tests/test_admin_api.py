@@ -694,3 +694,34 @@ def test_otp_of_an_unknown_user_or_one_without_two_factor_is_404(client):
     plain = client.get("/_fake_ghe/otp/octocat")
     assert plain.status_code == 404
     assert plain.get_json()["message"] == "user 'octocat' has no two-factor authentication"
+
+
+# The scenario bodies that once crashed the reader (issue "One source of truth", item 5): each is
+# a 422 naming its line, nothing loads, and the state stays readable.
+CRASHERS = {
+    "hex too long": "version: 0x" + "F" * 4000 + "\n",
+    "sexagesimal too long": "version: " + ":".join(["59"] * 3000) + "\n",
+    "timestamp tag": "version: !!timestamp x\n",
+    "bool tag": "version: !!bool x\n",
+    "empty int tag": "version: !!int\n",
+    "tagged key": "!!bool authorizations: {}\n",
+    "lone surrogate": 'users:\n  - login: "x\\ud800"\n    password: pw\n',
+}
+
+
+@pytest.mark.parametrize("body", list(CRASHERS.values()), ids=list(CRASHERS))
+def test_values_the_reader_cannot_make_are_a_422_and_the_state_stays_readable(
+    client: FlaskClient, store: Store, body: str
+) -> None:
+    users = [user.login for user in store.users()]
+
+    answer = client.post("/_fake_ghe/scenario", data=body)
+
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    errors = answer.get_json()["errors"]
+    assert errors and all(
+        error.startswith("<scenario>:1: ") or error.startswith("<scenario>:2: ") for error in errors
+    ), errors
+    assert [user.login for user in store.users()] == users
+    assert client.get("/_fake_ghe/state").status_code == 200
+    assert client.get("/_fake_ghe/").status_code == 200

@@ -375,3 +375,19 @@ def test_check_reports_a_too_deep_file_as_a_problem_not_a_traceback(tmp_path):
 def test_version():
     result = run("--version")
     assert (result.returncode, result.stdout) == (0, f"fake-ghe {__version__}\n")
+
+
+def test_check_reports_values_the_reader_cannot_make_without_a_traceback(tmp_path):
+    from .test_admin_api import CRASHERS
+
+    names = []
+    for number, text in enumerate(CRASHERS.values()):
+        (tmp_path / f"s{number}.yaml").write_text(text, encoding="utf-8")
+        names.append(f"s{number}.yaml")
+
+    result = run("check", *names, cwd=tmp_path)
+
+    assert (result.returncode, result.stderr) == (1, "")
+    assert "Traceback" not in result.stdout
+    files = {line.split(":", 1)[0] for line in result.stdout.splitlines()}
+    assert files == set(names)  # a problem for every file: none of them is "ok"
