@@ -13,12 +13,13 @@ patched through ``responses``) or over a socket (``serve()``)::
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from . import totp
 from .app import create_app
@@ -26,7 +27,7 @@ from .clock import utc
 from .config import DEFAULT_HOSTNAME, Config, split_hostname
 from .controls import Controls
 from .errors import FakeGHEError
-from .model import Authorization, OAuthApp, TwoFactor, User
+from .model import Authorization, OAuthApp, User
 from .runtime import Baseline, Runtime, Settings, as_window
 from .scenario import Loaded, Source, load_scenario, read_scenario
 from .store import LOCKOUT_THRESHOLD, LOCKOUT_WINDOW, Store
@@ -54,6 +55,22 @@ class FakeServerError(FakeGHEError):
             f"fake-ghe failed {len(self.errors)} time(s) while answering requests; this is a "
             f"bug in fake-ghe, not in the code under test:\n{details}"
         )
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def store_verb(
+    verb: Callable[Concatenate[Store, _P], _R],
+) -> Callable[Concatenate[FakeGHE, _P], _R]:
+    """``verb`` as a FakeGHE method that calls it on the fake's store."""
+
+    @functools.wraps(verb)
+    def on_the_store(fake: FakeGHE, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return verb(fake.store, *args, **kwargs)
+
+    return on_the_store
 
 
 class FakeGHE(Controls):
@@ -235,58 +252,10 @@ class FakeGHE(Controls):
 
     # ------------------------------------------------------------------ seeding
 
-    def add_user(
-        self,
-        login: str,
-        password: str,
-        *,
-        site_admin: bool = False,
-        name: str | None = None,
-        email: str | None = None,
-        two_factor: str | bool | TwoFactor | Mapping[str, str] | None = None,
-    ) -> User:
-        """Add a user. ``two_factor="app"`` (or ``True``) or ``"sms"`` makes a TOTP secret;
-        a mapping ``{"type": ..., "totp_secret": ...}`` or a ``TwoFactor`` sets it."""
-        return self.store.add_user(
-            login, password, site_admin=site_admin, name=name, email=email, two_factor=two_factor
-        )
-
-    def add_app(
-        self,
-        name: str,
-        url: str | None = None,
-        *,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-    ) -> OAuthApp:
-        """Register an OAuth app; its client_id and client_secret are made up unless given."""
-        return self.store.add_app(name, url, client_id=client_id, client_secret=client_secret)
-
-    def add_authorization(
-        self,
-        user: User | str,
-        app: OAuthApp | str | None = None,
-        *,
-        scopes: Iterable[str] | str = (),
-        note: str | None = None,
-        note_url: str | None = None,
-        fingerprint: str | None = None,
-        token: str | None = None,
-    ) -> Authorization:
-        """Give ``user`` a token: of ``app`` (an OAuthApp, client_id or app name), or a
-        personal one (its note defaults to the first free ``token N``).
-
-        The result carries the generated ``id`` and ``token``.
-        """
-        return self.store.add_authorization(
-            user,
-            app,
-            scopes=scopes,
-            note=note,
-            note_url=note_url,
-            fingerprint=fingerprint,
-            token=token,
-        )
+    # The store's own verbs, bound to this fake's store: one signature, one docstring.
+    add_user = store_verb(Store.add_user)
+    add_app = store_verb(Store.add_app)
+    add_authorization = store_verb(Store.add_authorization)
 
     def _app_by_name(self, app: OAuthApp | str | None) -> OAuthApp | str | None:
         """An app named by its name, as ``assert_all_revoked(app=...)`` takes it, as itself.
