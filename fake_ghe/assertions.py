@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from . import journal as j
 from .clock import iso
+from .errors import UsageError, WrongType
 from .model import Authorization, OAuthApp, User
 from .store import Store
 from .tokens import hash_token
@@ -111,8 +112,7 @@ def assert_revoked(
     if by is not None and not _acted_by(revocation.actor, by):
         wanted = f"app:{by.client_id}" if isinstance(by, OAuthApp) else by
         raise AssertionError(
-            f"{label} was revoked, but by {revocation.actor}, not {wanted}."
-            f"\n{_history_text(story)}"
+            f"{label} was revoked, but by {revocation.actor}, not {wanted}.\n{_history_text(story)}"
         )
     return revocation
 
@@ -187,7 +187,7 @@ def assert_all_revoked(
 
 def _check_cause(cause: str | None) -> None:
     if cause is not None and cause not in KNOWN_CAUSES:
-        raise ValueError(f"cause must be one of {', '.join(KNOWN_CAUSES)}; not {cause!r}")
+        raise UsageError(f"cause must be one of {', '.join(KNOWN_CAUSES)}; not {cause!r}")
 
 
 def _acted_by(actor: str, by: str | OAuthApp) -> bool:
@@ -226,7 +226,7 @@ def _story(store: Store, target: Target) -> Story | None:
     elif isinstance(target, int) and not isinstance(target, bool):
         wanted = target
     else:
-        raise TypeError(
+        raise WrongType(
             f"expected an Authorization, its id or a token string, not {type(target).__name__}"
         )
     mine = tuple(event for event in events if event.authorization_id == wanted)

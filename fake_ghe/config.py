@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .errors import UsageError
+
 API_PREFIX = "/api/v3"
 ENTERPRISE_VERSION = "2.18.0"
 # Where an in-process fake answers unless told otherwise (the pytest plugin's default too).
@@ -44,15 +46,15 @@ def split_hostname(value: str, scheme: str = "https") -> tuple[str, str]:
     ValueError for anything else (a path, another scheme, a space...).
     """
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("hostname must be a non-empty string")
+        raise UsageError("hostname must be a non-empty string")
     text = value.strip()
     if "://" in text:
         parts = urlsplit(text)
         if parts.path not in ("", "/", API_PREFIX, API_PREFIX + "/"):
-            raise ValueError(f"hostname {value!r}: give the host, not a path ({parts.path!r})")
+            raise UsageError(f"hostname {value!r}: give the host, not a path ({parts.path!r})")
         scheme, text = parts.scheme, parts.netloc
     if scheme not in ("http", "https"):
-        raise ValueError(f"hostname {value!r}: the scheme must be http or https")
+        raise UsageError(f"hostname {value!r}: the scheme must be http or https")
     if not _HOST.fullmatch(text):
-        raise ValueError(f"hostname {value!r} is not a host name (with an optional :port)")
+        raise UsageError(f"hostname {value!r} is not a host name (with an optional :port)")
     return scheme, text

@@ -16,6 +16,18 @@ class FakeGHEError(Exception):
     """Base of every exception fake-ghe raises on purpose."""
 
 
+class UsageError(FakeGHEError, ValueError):
+    """An argument or setting the fake cannot take: a bad hostname, fault, window, cause..."""
+
+
+class WrongType(UsageError, TypeError):
+    """An argument of a type the fake does not take."""
+
+
+class NotNow(FakeGHEError, RuntimeError):
+    """A call the fake cannot take in its present state (e.g. while it is intercepting)."""
+
+
 class DomainError(FakeGHEError):
     """The fake's model refused something (a request's verb, or seeding from Python or YAML)."""
 

@@ -26,7 +26,7 @@ from .app import create_app
 from .clock import utc
 from .config import DEFAULT_HOSTNAME, Config, split_hostname
 from .controls import Controls
-from .errors import FakeGHEError
+from .errors import FakeGHEError, NotFound, NotNow
 from .model import Authorization, OAuthApp, User
 from .runtime import Baseline, Runtime, Settings, as_window
 from .scenario import Loaded, Source, load_scenario, read_scenario
@@ -119,7 +119,7 @@ class FakeGHE(Controls):
     def configure(self, hostname: str = DEFAULT_HOSTNAME, *, scheme: str = "https") -> None:
         """Set the host that ``intercept()`` answers and that ``url`` fields name."""
         if self._transport is not None:
-            raise RuntimeError("stop intercepting (close()) before changing the hostname")
+            raise NotNow("stop intercepting (close()) before changing the hostname")
         self.scheme, self.hostname = split_hostname(hostname, scheme)
         self._apply_config()
 
@@ -174,7 +174,7 @@ class FakeGHE(Controls):
     def passthrough(self, prefix: str | re.Pattern[str]) -> None:
         """While intercepting, let requests to URLs starting with ``prefix`` reach the network."""
         if self._transport is None:
-            raise RuntimeError("passthrough only applies while intercepting (call intercept())")
+            raise NotNow("passthrough only applies while intercepting (call intercept())")
         self._transport.add_passthrough(prefix)
 
     def serve(
@@ -288,7 +288,7 @@ class FakeGHE(Controls):
         """The last code "texted" to ``login``; LookupError if none was."""
         codes = self.sms_codes(login)
         if not codes:
-            raise LookupError(
+            raise NotFound(
                 f"no code was texted to {login!r}: GHE texts one when an SMS user sends "
                 "POST /authorizations or PUT /authorizations/clients/... without X-GitHub-OTP"
             )

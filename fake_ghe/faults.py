@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+from .errors import UsageError
 from .http_errors import DOCS
 
 # Set in the WSGI environ when a fault asks for a dropped connection; the transport
@@ -77,17 +78,17 @@ MAX_TIMES = 1_000_000
 def _check(status: Any, delay: Any, times: Any) -> None:
     """ValueError unless the numbers of a fault are ones it can act on."""
     if status is not None and (not _is_int(status) or not 100 <= status <= 599):
-        raise ValueError(f"status must be an HTTP status code, not {status!r}")
+        raise UsageError(f"status must be an HTTP status code, not {status!r}")
     if times is not None and (not _is_int(times) or times < 1):
-        raise ValueError(f"times must be at least 1 (or None for every request), not {times!r}")
+        raise UsageError(f"times must be at least 1 (or None for every request), not {times!r}")
     if times is not None and times > MAX_TIMES:
-        raise ValueError(f"times must be at most {MAX_TIMES} (or None for every request)")
+        raise UsageError(f"times must be at most {MAX_TIMES} (or None for every request)")
     if isinstance(delay, bool) or not isinstance(delay, (int, float)) or math.isnan(delay):
-        raise ValueError(f"delay must be a number of seconds, not {delay!r}")
+        raise UsageError(f"delay must be a number of seconds, not {delay!r}")
     if delay < 0:
-        raise ValueError("delay must not be negative")
+        raise UsageError("delay must not be negative")
     if delay > MAX_DELAY:
-        raise ValueError(f"delay must be at most {MAX_DELAY:g} seconds, not {delay!r}")
+        raise UsageError(f"delay must be at most {MAX_DELAY:g} seconds, not {delay!r}")
 
 
 def _is_int(value: Any) -> bool:
@@ -124,7 +125,7 @@ class Faults:
         """
         _check(status, delay, times)
         if status is None and not delay and not disconnect:
-            raise ValueError("a fault needs a status, a delay or disconnect=True")
+            raise UsageError("a fault needs a status, a delay or disconnect=True")
         if body is None and status is not None:
             body = default_body(status)
             if message is not None:

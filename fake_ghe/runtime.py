@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from . import totp
 from .clock import utc
 from .config import Config
+from .errors import UsageError
 from .faults import Faults
 from .scenario import Scenario, ScenarioError, load_scenario
 from .store import LOCKOUT_THRESHOLD, LOCKOUT_WINDOW, Store
@@ -27,7 +28,7 @@ def as_window(value: timedelta | float) -> timedelta:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = timedelta(seconds=value)
     if not isinstance(value, timedelta) or value <= timedelta(0):
-        raise ValueError(f"lockout_window must be a positive timedelta or seconds, not {value!r}")
+        raise UsageError(f"lockout_window must be a positive timedelta or seconds, not {value!r}")
     return value
 
 
@@ -44,14 +45,14 @@ class Settings:
     def __post_init__(self) -> None:
         threshold, steps = self.lockout_threshold, self.otp_window
         if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
-            raise ValueError(
+            raise UsageError(
                 f"lockout_threshold must be a whole number of at least 1, not {threshold!r}"
             )
         if not isinstance(self.lockout_window, timedelta):
-            raise ValueError(f"lockout_window must be a timedelta, not {self.lockout_window!r}")
+            raise UsageError(f"lockout_window must be a timedelta, not {self.lockout_window!r}")
         as_window(self.lockout_window)
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-            raise ValueError(f"otp_window must be a whole number of at least 0, not {steps!r}")
+            raise UsageError(f"otp_window must be a whole number of at least 0, not {steps!r}")
 
     def updated(
         self,

@@ -10,6 +10,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from .errors import FakeGHEError
 from .faults import DISCONNECT_KEY
 
 # A WSGI application, as both transports (this server and the in-process one) take it.
@@ -18,7 +19,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _CONNECT_TO = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
 
 
-class PortInUse(OSError):
+class PortInUse(FakeGHEError, OSError):
     """The address is taken (werkzeug itself would print and ``sys.exit(1)``)."""
 
 

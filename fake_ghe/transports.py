@@ -37,6 +37,7 @@ from requests.adapters import HTTPAdapter
 
 from . import redact
 from .app import SERVER_ERROR
+from .errors import UsageError
 from .faults import CLIENT_TIMEOUT_KEY, DISCONNECT_KEY, TIMED_OUT_KEY
 from .wire import dumps
 
@@ -51,7 +52,7 @@ def root_pattern(root_url: str) -> re.Pattern[str]:
     without ``user:password@``, which requests sends as Basic auth)."""
     parts = urlsplit(root_url)
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise ValueError(f"not an http(s) URL with a host: {root_url!r}")
+        raise UsageError(f"not an http(s) URL with a host: {root_url!r}")
     host = re.escape(parts.hostname)
     port = parts.port or DEFAULT_PORTS[parts.scheme]
     ports = f"(?::{port})?" if port == DEFAULT_PORTS[parts.scheme] else f":{port}"

@@ -25,7 +25,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import IntegerConverter, MapAdapter, RequestRedirect, Rule, ValidationError
 
-from ..errors import NotFound
+from ..errors import FakeGHEError, NotFound
 from ..redact import mask
 
 P = ParamSpec("P")
@@ -57,7 +57,7 @@ class Access:
 UNROUTED = Access(Kind.OPTIONAL)
 
 
-class RouteTableError(RuntimeError):
+class RouteTableError(FakeGHEError, RuntimeError):
     """A view could run without the authentication it should take: a bug in the fake."""
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..describe import kind_of, shown
+from ..errors import WrongType
 from ..model import Authorization, OAuthApp, User
 from ..rules import AuthorizationSpec
 from ..store import Store
@@ -61,7 +62,7 @@ def read_scenario(source: Source) -> Scenario:
         return Scenario(NO_FILE, source, {})
     if isinstance(source, (str, os.PathLike)):
         return read_path(source)
-    raise TypeError(f"a scenario is a path, a mapping or a Scenario, not {type(source).__name__}")
+    raise WrongType(f"a scenario is a path, a mapping or a Scenario, not {type(source).__name__}")
 
 
 def validate_scenario(source: Source) -> list[Problem]:
