@@ -4,8 +4,8 @@ the built-in kind callers expect), and every domain error has exactly one HTTP a
 from __future__ import annotations
 
 import inspect
-from datetime import datetime, timezone
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
