@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from datetime import datetime, timedelta
+from datetime import timedelta
 from itertools import islice
 from typing import Any
 
@@ -327,9 +327,6 @@ class State:
             cause=cause,
             actor=actor,
         )
-
-    def _now(self) -> datetime:
-        return self.clock.now()
 
 
 def _discard(index: dict[Any, list[int]], key: Any, value: int) -> None:
