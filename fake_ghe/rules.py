@@ -25,10 +25,12 @@ APP_FIELDS = ("name", "url", "client_id", "client_secret")
 AUTHORIZATION_FIELDS = ("user", "app", "scopes", "note", "note_url", "fingerprint", "token")
 TWO_FACTOR_FIELDS = ("type", "totp_secret")
 
-# GitHub logins are at most 39 characters. [decision] Any letters (GHE synced LDAP names),
-# but nothing that would break Basic auth (":"), a URL path ("/") or a log line.
+# GHE's rule for usernames: ASCII letters, digits and single hyphens, no hyphen first or
+# last, at most 39 characters. [GHE_BEHAVIOR: github.com and GHE sign-up form] Nothing else can
+# break Basic auth (":"), a URL path ("/", "..") or a log line.
 MAX_LOGIN = 39
-_LOGIN_FORBIDDEN = re.compile(r"[\s:/\x00-\x1f\x7f]")
+_LOGIN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\Z")
+LOGIN_RULE = "may only contain ASCII letters, digits and single hyphens, and cannot begin or end with a hyphen"
 # GHE made 20 hex characters; the 2.18 docs' samples use "abcde12345fghij67890". [decision]
 CLIENT_ID = re.compile(r"[A-Za-z0-9]{20}\Z")
 TOKEN = re.compile(r"[0-9a-f]{40}\Z")  # [GHE_BEHAVIOR: Token]
@@ -91,15 +93,6 @@ class _Report:
 # ---------------------------------------------------------------------------- values
 
 
-def text_problem(value: str) -> str | None:
-    """Why a string cannot be stored (the rule JSON bodies and scenarios share), or None."""
-    try:
-        textrules.checked_text(value)
-    except textrules.TextRuleError as error:
-        return str(error)
-    return None
-
-
 def _text(
     report: _Report,
     fields: Mapping[str, Any],
@@ -118,9 +111,13 @@ def _text(
         hint = " (quote it)" if isinstance(value, (bool, int, float, date)) else ""
         report.add(name, f"must be a string, not {kind_of(value)}{hint}")
         return None
-    problem = text_problem(value) or (
-        f"must be at most {MAX_TEXT} characters" if len(value) > MAX_TEXT else None
-    )
+    try:
+        # The rule JSON bodies and scenarios share: a surrogate pair is joined into its
+        # character, a lone surrogate is refused (it can never be written out as UTF-8).
+        value = textrules.checked_text(value)
+        problem = f"must be at most {MAX_TEXT} characters" if len(value) > MAX_TEXT else None
+    except textrules.TextRuleError as error:
+        problem = str(error)
     if problem is None and required and not value.strip():
         problem = "must not be empty"
     if problem is None and strip and value != value.strip():
@@ -150,8 +147,8 @@ def check_user(
     if login is not None:
         if len(login) > MAX_LOGIN:
             report.add("login", f"must be at most {MAX_LOGIN} characters")
-        elif _LOGIN_FORBIDDEN.search(login):
-            report.add("login", "must not contain spaces, ':', '/' or control characters")
+        elif not _LOGIN.match(login):
+            report.add("login", LOGIN_RULE)
         else:
             where = world.login_taken(login)
             if where is not None:

@@ -559,5 +559,14 @@ def test_a_token_value_can_be_seeded_once():
     assert seeded.hashed_token == hashlib.sha256(token.encode()).hexdigest()
 
 
+def test_a_surrogate_pair_is_stored_as_its_character_and_a_lone_one_refused():
+    store = Store()
+    user = store.add_user("octocat", "p\ud83d\ude00")  # as json.loads("\"p\\ud83d\\ude00\"")
+    assert user.password == "p😀"
+    with pytest.raises(SeedError, match="lone surrogate"):
+        store.add_app("tool\udc00")
+    assert store.oauth_apps() == []
+
+
 def test_seed_error_is_a_value_error():
     assert issubclass(SeedError, ValueError)
