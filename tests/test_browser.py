@@ -14,6 +14,11 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from .optional import require
+
+require("browser", "selenium")
+
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By

@@ -12,6 +12,10 @@ from __future__ import annotations
 import base64
 import re
 
+from ..optional import require
+
+require("clients", "github3", "github", "ghapi", "fastcore")
+
 import github3
 import httpx
 import pytest
