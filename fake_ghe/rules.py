@@ -21,7 +21,7 @@ from .errors import FieldProblem
 from .model import PERSONAL_CLIENT_ID, TWO_FACTOR_TYPES, OAuthApp, TwoFactor, User
 
 USER_FIELDS = ("login", "password", "site_admin", "name", "email", "two_factor")
-APP_FIELDS = ("name", "url", "client_id", "client_secret")
+APP_FIELDS = ("name", "url", "client_id", "client_secret", "callback_url")
 AUTHORIZATION_FIELDS = ("user", "app", "scopes", "note", "note_url", "fingerprint", "token")
 TWO_FACTOR_FIELDS = ("type", "totp_secret")
 
@@ -69,6 +69,7 @@ class AppSpec:
     url: str | None
     client_id: str | None  # None: made up by the store
     client_secret: str | None
+    callback_url: str | None = None  # the web flow's registered callback
 
 
 @dataclass(frozen=True)
@@ -209,9 +210,12 @@ def check_app(fields: Mapping[str, Any], world: World) -> tuple[AppSpec | None, 
     _unknown(report, fields, APP_FIELDS)
     name = _text(report, fields, "name", required=True)
     url = _text(report, fields, "url", strip=True)
-    if url is not None and not re.match(r"https?://[^\s/]", url):
-        # A javascript: or data: URL would be a live link on the state page. [decision]
-        report.add("url", "must be an http:// or https:// URL")
+    callback_url = _text(report, fields, "callback_url", strip=True)
+    for key, value in (("url", url), ("callback_url", callback_url)):
+        if value is not None and not re.match(r"https?://[^\s/]", value):
+            # A javascript: or data: URL would be a live link on the state page, or a
+            # redirect target of the web flow. [decision]
+            report.add(key, "must be an http:// or https:// URL")
     client_id = _text(report, fields, "client_id", strip=True)
     if client_id is not None:
         if client_id == PERSONAL_CLIENT_ID:
@@ -231,7 +235,7 @@ def check_app(fields: Mapping[str, Any], world: World) -> tuple[AppSpec | None, 
         report.add("client_secret", "must not be empty")
     if report.problems or name is None:
         return None, report.problems
-    return AppSpec(name, url, client_id, secret), []
+    return AppSpec(name, url, client_id, secret, callback_url), []
 
 
 # ---------------------------------------------------------------------------- authorizations

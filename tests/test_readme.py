@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import requests
 
 from fake_ghe import Store, create_app
 from fake_ghe.scenario import DEMO_SCENARIO, load_scenario
@@ -75,8 +78,76 @@ def test_ci_runs_the_readme_test_command():
     assert ci.stdout.strip() == command
 
 
+SERVE_COMMAND = re.compile(
+    r"^python3 -m venv \.venv && \.venv/bin/pip install \. "
+    r"&& \.venv/bin/fake-ghe serve --port 8080$",
+    re.M,
+)
+# What a copy of the project needs to install: no caches, virtual environments or node_modules.
+NOT_COPIED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "node_modules",
+    "__pycache__",
+    "*.egg-info",
+    "build",
+    "dist",
+    ".*_cache",
+    ".hypothesis",
+    "fake-ghe.url",
+)
+
+
 def test_readme_starts_the_server_with_fake_ghe_serve():
-    assert re.search(r"^python3 -m pip install \. && fake-ghe serve", README.read_text(), re.M)
+    assert SERVE_COMMAND.search(README.read_text())
+
+
+def test_the_first_command_installs_into_a_fresh_venv_and_serves(tmp_path: Path):
+    """The README's first command, as written, in a copy of the project: a new .venv, a real
+    (non-editable) install, and the demo server's ready line (on a free port, not 8080)."""
+    match = SERVE_COMMAND.search(README.read_text())
+    assert match
+    command = match.group(0).replace("--port 8080", "--port 0")
+    project = tmp_path / "fake-ghe"
+    shutil.copytree(README.parent, project, ignore=NOT_COPIED)
+    env = {
+        **os.environ,
+        # The README's python3: this interpreter, whichever venv it is in. A venv made from a
+        # venv's python is a venv of its base interpreter, as from a plain python3.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    env.pop("VIRTUAL_ENV", None)
+    env.pop("PYTHONPATH", None)
+    server = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()  # pip's output first, then the ready line
+        while line and not line.startswith("{"):
+            line = server.stdout.readline()
+        assert line, server.stderr.read() if server.stderr else ""
+        ready = json.loads(line)
+        assert ready["event"] == "ready"
+        installed = project / ".venv" / "bin" / "fake-ghe"
+        assert installed.is_file()
+        # Installed into the venv, not run from the copy's source: the package's own files.
+        meta = requests.get(ready["api_url"] + "/meta", timeout=10)
+        assert meta.status_code == 200
+        version = subprocess.run(
+            [str(installed), "--version"], capture_output=True, text=True, check=True
+        )
+        assert ready["version"] in version.stdout + version.stderr
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate(timeout=30)
 
 
 def test_the_use_in_pytest_example_runs_as_written(pytester: pytest.Pytester):

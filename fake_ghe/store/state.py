@@ -212,6 +212,7 @@ class State:
         fingerprint: str | None,
         actor: str,
         token: str | None = None,
+        cause: str | None = None,
     ) -> Authorization:
         """Add a token whose fields were validated; makes or touches the app's grant."""
         now = self.clock.now()
@@ -248,7 +249,7 @@ class State:
                 self._grants[grant.id] = grant
             else:
                 grants[app.client_id].updated_at = now
-        self._record(j.CREATED, auth, None, actor)
+        self._record(j.CREATED, auth, cause, actor)
         return auth
 
     def _live_user(self, user: User) -> None:
