@@ -42,6 +42,10 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
     request_ids = itertools.count(1)
 
     routes.register(app, config.api_prefix)
+    # The OAuth web flow's pages at the root, as on GHE (not API routes: no credentials).
+    from . import web
+
+    web.register(app)
 
     admin_prefix: str | None = None
     if config.admin:

@@ -256,6 +256,8 @@ class FakeGHE(Controls):
     add_user = store_verb(Store.add_user)
     add_app = store_verb(Store.add_app)
     add_authorization = store_verb(Store.add_authorization)
+    # The web flow's shortcut: the code a user's "Authorize" click would have sent back.
+    authorize = store_verb(Store.authorize)
 
     def _app_by_name(self, app: OAuthApp | str | None) -> OAuthApp | str | None:
         """An app named by its name, as ``assert_all_revoked(app=...)`` takes it, as itself.

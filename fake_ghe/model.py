@@ -44,6 +44,11 @@ class OAuthApp:
     client_id: str
     client_secret: str = field(repr=False)
     created_at: datetime | None = None
+    # Where the web flow sends the user back (the app's "Authorization callback URL"); a
+    # redirect_uri must be it or a URL under it. None: the web flow refuses the app.
+    callback_url: str | None = None
+    # A site admin's suspension: the web flow redirects with error=application_suspended.
+    suspended: bool = False
 
 
 @dataclass

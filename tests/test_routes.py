@@ -125,8 +125,8 @@ def test_every_api_rule_declares_its_credentials() -> None:
             assert (access.kind, access.secrets) == (Kind.APP, {"access_token"}), rule
         elif rule.rule.startswith((f"{API_PREFIX}/authorizations", f"{API_PREFIX}/applications")):
             assert access.kind is Kind.PASSWORD, rule
-        elif rule.rule == f"{API_PREFIX}/user":
-            assert access.kind is Kind.TOKEN
+        elif rule.rule in (f"{API_PREFIX}/user", f"{API_PREFIX}/user/emails"):
+            assert access.kind is Kind.TOKEN, rule
         else:
             assert access.kind is Kind.OPTIONAL, rule
     sms = {rule.endpoint for rule in RULES.values() if routes.access_of(TABLE, rule).sends_sms}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, g
 
 from .. import serializers
+from ..errors import NotFound
 from ..wire import cached_json
 from . import context, current_user, routes, urls
 
@@ -17,6 +18,21 @@ def authenticated_user() -> Response:
     user = current_user()
     # A single resource: Last-Modified too, so the docs' If-Modified-Since sample gets its 304.
     return cached_json(serializers.private_user(user, urls()), last_modified=user.created_at)
+
+
+@bp.get("/user/emails")
+@routes.token()
+def emails() -> Response:
+    # Needs `user:email` (or `user`, which covers it); without it GHE answered 404, as it
+    # does for anything a token may not see. [docs: Emails, "user:email"; decision: 404]
+    # Basic auth with a password sees everything.
+    token = g.get("token_authorization")
+    if token is not None and not {"user", "user:email"} & set(token.scopes):
+        raise NotFound()
+    user = current_user()
+    # The 2.18 docs' sample: one object per address; a seeded user has at most one.
+    body = [{"email": user.email, "verified": True, "primary": True, "visibility": "public"}]
+    return cached_json(body if user.email else [])
 
 
 @bp.get("/meta")

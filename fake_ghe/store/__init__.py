@@ -14,6 +14,7 @@ from .seeding import Seeding
 from .signin import secrets_equal
 from .state import LOCKOUT_THRESHOLD, LOCKOUT_WINDOW
 from .verbs import AuthorizationVerbs
+from .webflow import WebFlow
 
 __all__ = [
     "LOCKOUT_THRESHOLD",
@@ -25,5 +26,5 @@ __all__ = [
 ]
 
 
-class Store(AuthorizationVerbs, Seeding, RateLimits):
+class Store(AuthorizationVerbs, WebFlow, Seeding, RateLimits):
     """Users, OAuth apps, authorizations and grants of one fake GHE (see the modules above)."""

@@ -48,9 +48,17 @@ class Seeding(State):
         *,
         client_id: str | None = None,
         client_secret: str | None = None,
+        callback_url: str | None = None,
     ) -> OAuthApp:
-        """Register an OAuth app; client_id (20 hex) and client_secret (40 hex) made if absent."""
-        fields = {"name": name, "url": url, "client_id": client_id, "client_secret": client_secret}
+        """Register an OAuth app; client_id (20 hex) and client_secret (40 hex) made if absent.
+        ``callback_url``: where the web flow sends users back (``/login/oauth/authorize``)."""
+        fields = {
+            "name": name,
+            "url": url,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "callback_url": callback_url,
+        }
         with self.lock:
             return self.seed_app(_checked(rules.check_app(fields, self)))
 
@@ -111,6 +119,7 @@ class Seeding(State):
             client_id=client_id,
             client_secret=spec.client_secret or self._tokens.new(),
             created_at=self.clock.now(),
+            callback_url=spec.callback_url,
         )
         return self._insert_app(app)
 
