@@ -27,8 +27,9 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     return text
 
 
-def kind_of(value: object) -> str:
-    """How a value reads in YAML terms, for messages."""
+def kind_of(value: object, *, secret: bool = False) -> str:
+    """How a value reads in YAML terms, for messages; with ``secret``, its type alone (a
+    password typed as a number must not come back in a problem, a log or an admin answer)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -40,5 +41,7 @@ def kind_of(value: object) -> str:
     if isinstance(value, str):
         return "a string"
     if isinstance(value, date):
-        return f"the date {value.isoformat()}"
+        return "a date" if secret else f"the date {value.isoformat()}"
+    if secret:
+        return f"{'an' if type(value).__name__[:1] in 'aeiou' else 'a'} {type(value).__name__}"
     return f"{type(value).__name__} {shown(value)}"

@@ -30,7 +30,13 @@ TWO_FACTOR_FIELDS = ("type", "totp_secret")
 # break Basic auth (":"), a URL path ("/", "..") or a log line.
 MAX_LOGIN = 39
 _LOGIN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\Z")
-LOGIN_RULE = "may only contain ASCII letters, digits and single hyphens, and cannot begin or end with a hyphen"
+LOGIN_RULE = (
+    "may only contain ASCII letters, digits and single hyphens, and cannot begin or end with "
+    "a hyphen"
+)
+# Fields whose value is never repeated in a message, whatever its type: a secret typed
+# unquoted in a scenario (password: 9876543210) is still that user's secret.
+SECRET_FIELDS = frozenset({"password", "client_secret", "token", "totp_secret"})
 # GHE made 20 hex characters; the 2.18 docs' samples use "abcde12345fghij67890". [decision]
 CLIENT_ID = re.compile(r"[A-Za-z0-9]{20}\Z")
 TOKEN = re.compile(r"[0-9a-f]{40}\Z")  # [GHE_BEHAVIOR: Token]
@@ -110,7 +116,8 @@ def _text(
         return None
     if not isinstance(value, str):
         hint = " (quote it)" if isinstance(value, (bool, int, float, date)) else ""
-        report.add(name, f"must be a string, not {kind_of(value)}{hint}")
+        shown_as = kind_of(value, secret=name in SECRET_FIELDS)
+        report.add(name, f"must be a string, not {shown_as}{hint}")
         return None
     try:
         # The rule JSON bodies and scenarios share: a surrogate pair is joined into its

@@ -46,7 +46,11 @@ DEFAULTS = (10, timedelta(hours=1), 1)
 
 
 def picture(fake: FakeGHE) -> dict[str, Any]:
-    """Everything reset must restore, full tokens included."""
+    """Everything reset must restore, full tokens included.
+
+    Journal entries are compared without their sequence numbers: those never restart (a reset
+    takes one itself), which ``test_sequence_numbers_never_restart`` checks.
+    """
     return {
         "users": [(user.id, user.login) for user in fake.users()],
         "apps": [(app.id, app.client_id, app.client_secret) for app in fake.oauth_apps()],
@@ -58,8 +62,8 @@ def picture(fake: FakeGHE) -> dict[str, Any]:
         "frozen": fake.clock.frozen,
         "settings": (fake.lockout_threshold, fake.lockout_window, fake.otp_window),
         "faults": fake.faults.armed(),
-        "events": fake.events,
-        "calls": fake.calls,
+        "events": [event._replace(seq=0) for event in fake.events],
+        "calls": [call._replace(seq=0) for call in fake.calls],
     }
 
 
@@ -105,6 +109,21 @@ def test_reset_returns_a_python_fake_to_its_scenario_clock_seed_and_settings() -
         # Rate limiting is off again: no X-RateLimit headers.
         answer = requests.get(fake.url("/authorizations"), auth=OCTOCAT)
         assert answer.status_code == 200 and "X-RateLimit-Limit" not in answer.headers
+
+
+def test_sequence_numbers_never_restart() -> None:
+    with make_fake().intercept() as fake:
+        before = [event.seq for event in fake.events]
+        assert before == [1, 2]
+        mess_up(fake)
+        last_event, last_call = fake.events[-1].seq, fake.calls[-1].seq
+        fake.reset()
+        # The reset took the next number of each journal; the scenario's events come after it.
+        assert [event.seq for event in fake.events] == [last_event + 2, last_event + 3]
+        assert fake.store.journal.event_reset is not None
+        assert fake.store.journal.event_reset.seq == last_event + 1
+        assert requests.get(fake.url("/meta")).status_code == 200
+        assert [call.seq for call in fake.calls] == [last_call + 2]
 
 
 def test_reset_restores_the_constructors_own_sign_in_settings() -> None:

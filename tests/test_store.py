@@ -476,7 +476,10 @@ def _store() -> Store:
         (lambda s: s.add_user("OctoCat", "pw2"), "login: user 'OctoCat' already exists"),
         (lambda s: s.add_user("", "pw"), "login: must not be empty"),
         (lambda s: s.add_user("  ", "pw"), "login: must not be empty"),
-        (lambda s: s.add_user("a:b", "pw"), "login: must not contain spaces, ':', '/'"),
+        (
+            lambda s: s.add_user("a:b", "pw"),
+            "login: may only contain ASCII letters, digits and single hyphens",
+        ),
         (lambda s: s.add_user("x" * 40, "pw"), "login: must be at most 39 characters"),
         (lambda s: s.add_user("hubot", ""), "password: must not be empty"),
         (

@@ -118,15 +118,23 @@ def get_state() -> Response:
 @bp.get("/events")
 def events() -> Response:
     """The domain journal: what happened to which token, oldest first; ``?since=SEQ``."""
-    found = state.events_since(context().store, _since())
-    return answer([state.event_data(event) for event in found])
+    return _listing(state.events_since(context().store, _since()))
 
 
 @bp.get("/calls")
 def calls() -> Response:
     """The GHE requests the fake answered (secrets masked), oldest first; ``?since=SEQ``."""
-    found = state.calls_since(context().store, _since())
-    return answer([state.call_data(call) for call in found])
+    return _listing(state.calls_since(context().store, _since()))
+
+
+# How many entries fell off the bounded journal since the last reset (the list holds the rest).
+DROPPED_HEADER = "X-Fake-GHE-Dropped"
+
+
+def _listing(listing: state.Listing) -> Response:
+    response = answer(listing.entries)
+    response.headers[DROPPED_HEADER] = str(listing.dropped)
+    return response
 
 
 def _since() -> int:

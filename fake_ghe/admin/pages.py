@@ -45,6 +45,8 @@ def overview() -> str:
         snap = state.snapshot(fake)
         events = store.journal.events[-EVENTS_SHOWN:]
         total_events = len(store.journal.events)
+        dropped_events = store.journal.dropped_events
+        dropped_calls = store.journal.dropped_calls
     tokens: dict[str, int] = {}
     apps_of: dict[str, int] = {}
     users_of: dict[str, int] = {}
@@ -62,6 +64,8 @@ def overview() -> str:
         users_of=users_of,
         events=[state.event_data(event) for event in reversed(events)],
         total_events=total_events,
+        dropped_events=dropped_events,
+        dropped_calls=dropped_calls,
     )
 
 

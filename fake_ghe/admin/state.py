@@ -7,10 +7,10 @@ moment the tokens are made, as GHE shows a new token once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..clock import iso
-from ..journal import Call, Event
+from ..journal import Call, Event, Reset
 from ..model import Authorization, Grant, OAuthApp, User
 from ..runtime import Runtime
 from ..store import Store
@@ -111,11 +111,39 @@ def call_data(call: Call) -> dict[str, Any]:
     return {**call._asdict(), "at": iso(call.at)}
 
 
-def events_since(store: Store, since: int) -> list[Event]:
-    with store.lock:
-        return [event for event in store.journal.events if event.seq > since]
+# How a reset of the whole fake reads in /events: it took a sequence number, so a client
+# polling ``since=N`` sees it happen instead of silently missing what came before.
+FAKE_RESET = "fake_reset"
 
 
-def calls_since(store: Store, since: int) -> list[Call]:
+class Listing(NamedTuple):
+    """Journal entries after ``since``, as the admin API shows them, and how many fell off."""
+
+    entries: list[dict[str, Any]]
+    dropped: int
+
+
+def events_since(store: Store, since: int) -> Listing:
     with store.lock:
-        return [call for call in store.journal.calls if call.seq > since]
+        journal = store.journal
+        found = [event_data(event) for event in journal.events if event.seq > since]
+        return Listing(_with_reset(journal.event_reset, since, found), journal.dropped_events)
+
+
+def calls_since(store: Store, since: int) -> Listing:
+    with store.lock:
+        journal = store.journal
+        # A reset takes a call number too (the gap shows it), but /calls lists requests only.
+        found = [call_data(call) for call in journal.calls if call.seq > since]
+        return Listing(found, journal.dropped_calls)
+
+
+def _with_reset(
+    reset: Reset | None, since: int, entries: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    if reset is None or reset.seq <= since:
+        return entries
+    # Every key an event has, so a client reading e["cause"] needs no special case.
+    marker: dict[str, Any] = dict.fromkeys(Event._fields)
+    marker.update(seq=reset.seq, at=iso(reset.at), kind=FAKE_RESET, actor="fake")
+    return [marker, *entries]

@@ -81,7 +81,7 @@ class State:
             self._user_grants: dict[int, dict[str, Grant]] = {}
             self.sms_codes: dict[str, list[str]] = {}
             self._reset_extras()
-            self.journal.clear()
+            self.journal.clear(self.clock.now())
 
     def _reset_extras(self) -> None:
         """Where the sibling modules (rate limit) forget their own state."""

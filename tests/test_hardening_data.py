@@ -1,0 +1,120 @@
+"""Issue 10, through the real server: GHE's login rule, secrets kept out of problems, bounded
+journals whose sequence numbers never restart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from fake_ghe import FakeGHE
+from fake_ghe.scenario import parse_scenario_text
+
+OCTOCAT = ("octocat", "s3cret-Passw0rd")
+SCENARIO = """\
+users:
+  - {login: octocat, password: s3cret-Passw0rd}
+  - {login: hubot, password: hubot-pass, two_factor: sms}
+authorizations:
+  - {user: octocat, note: laptop}
+"""
+
+
+@pytest.fixture
+def served() -> Iterator[FakeGHE]:
+    with FakeGHE(scenario=parse_scenario_text(SCENARIO, "s.yaml")).serve() as fake:
+        yield fake
+
+
+def load(fake: FakeGHE, text: str) -> requests.Response:
+    return requests.post(fake.root_url + "/_fake_ghe/scenario", data=text.encode(), timeout=5)
+
+
+# ------------------------------------------------------------------ logins (item 8)
+
+
+@pytest.mark.parametrize(
+    "login", ["a/b", "c:d", "..", "-mona", "mona-", "mo--na", "zoë", "a b", "x" * 40, "a.b", "a_b"]
+)
+def test_logins_ghe_would_refuse_are_refused_by_scenarios_and_seeding(served, login):
+    answer = load(served, f"users: [{{login: {login!r}, password: pw}}]")
+    assert answer.status_code == 422
+    assert "may only contain ASCII letters, digits and single hyphens" in answer.text or (
+        "at most 39 characters" in answer.text
+    )
+    with pytest.raises(ValueError, match="login: "):
+        served.add_user(login, "pw")
+    assert served.store.user(login) is None
+
+
+@pytest.mark.parametrize("login", ["mona", "Mona-Lisa", "a", "x" * 39, "0-1-2", "OctoCat2"])
+def test_logins_ghe_accepts_are_accepted(served, login):
+    assert load(served, f"users: [{{login: {login}, password: pw}}]").status_code == 200
+    assert requests.get(served.base_url + "/user", auth=(login, "pw"), timeout=5).status_code == 200
+
+
+# ------------------------------------------------------------------ secrets in problems (item 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("users: [{login: sam, password: 9876543210123}]", "password"),
+        ("users: [{login: sam, password: pw, two_factor: {totp_secret: 9876543210123}}]", "totp"),
+        ("oauth_apps: [{name: ci, client_secret: 9876543210123}]", "client_secret"),
+        ("authorizations: [{user: octocat, note: x, token: 9876543210123}]", "token"),
+        ("users: [{login: sam, password: 2019-09-01}]", "password"),
+    ],
+)
+def test_scenario_problems_never_echo_a_secret(served, text, field):
+    answer = load(served, text)
+    assert answer.status_code == 422
+    assert field in answer.text
+    assert "9876543210123" not in answer.text and "2019-09-01" not in answer.text
+    assert "must be a string, not a" in answer.text
+
+
+# ------------------------------------------------------------------ journals (item 5)
+
+
+def test_journals_are_bounded_count_what_fell_off_and_never_restart(served):
+    served.store.journal.set_limit(5)
+    admin = served.root_url + "/_fake_ghe"
+    for _ in range(12):
+        assert requests.get(served.base_url + "/meta", timeout=5).status_code == 200
+    calls = requests.get(admin + "/calls", timeout=5)
+    assert [call["seq"] for call in calls.json()] == [8, 9, 10, 11, 12]
+    assert calls.headers["X-Fake-GHE-Dropped"] == "7"
+    assert "7 older calls were dropped" in requests.get(admin + "/", timeout=5).text
+
+    # SMS codes: the newest ones only.
+    for _ in range(7):
+        requests.post(served.base_url + "/authorizations", auth=("hubot", "hubot-pass"), timeout=5)
+    assert len(served.sms_codes("hubot")) == 5
+
+    events_before = requests.get(admin + "/events", timeout=5).json()
+    last = events_before[-1]["seq"]
+    assert requests.post(admin + "/reset", timeout=5).status_code == 200
+    # A client polling since=last learns of the reset, then sees the scenario's events.
+    after = requests.get(admin + f"/events?since={last}", timeout=5).json()
+    assert [(e["seq"], e["kind"], e["actor"]) for e in after] == [
+        (last + 1, "fake_reset", "fake"),
+        (last + 2, "created", "seed"),
+    ]
+    assert set(after[0]) == set(after[1])  # the marker has every key an event has
+    calls = requests.get(admin + "/calls", timeout=5)
+    assert calls.json() == [] and calls.headers["X-Fake-GHE-Dropped"] == "0"
+    requests.get(served.base_url + "/meta", timeout=5)
+    # 19 calls (12 + 7), then the reset took 20: the next request is 21, never 1 again.
+    assert [call["seq"] for call in requests.get(admin + "/calls", timeout=5).json()] == [21]
+    # The assertions still read the events the journal keeps.
+    assert served.events[-1].kind == "created"
+
+
+def test_the_default_limit_is_ten_thousand():
+    from fake_ghe.journal import DEFAULT_LIMIT, Journal
+
+    assert DEFAULT_LIMIT == 10_000 and Journal().limit == 10_000
+    with pytest.raises(ValueError, match="at least 1"):
+        Journal(0)
