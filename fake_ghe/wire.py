@@ -26,7 +26,19 @@ def dumps(body: Any) -> bytes:
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(dumps(body), status=status, headers=headers, content_type=JSON_TYPE)
+    """A JSON answer. A 200 or 201 carries an ETag of its body, as every recorded one did, on
+    every verb (2013-2019): strong on a 201, weak on a 200, as github.com wrote them. A GET that
+    a client may revalidate answers with ``cached_json`` instead. [GHE_BEHAVIOR: rec]"""
+    data = dumps(body)
+    response = Response(data, status=status, headers=headers, content_type=JSON_TYPE)
+    if status in (200, 201) and "ETag" not in response.headers:
+        response.headers["ETag"] = _etag(data, weak=status == 200)
+    return response
+
+
+def _etag(data: bytes, *, weak: bool) -> str:
+    tag = f'"{hashlib.md5(data).hexdigest()}"'
+    return f"W/{tag}" if weak else tag
 
 
 # Cross-origin access as the 2.18 docs' CORS samples show it: any origin may call the API and
@@ -47,22 +59,30 @@ CORS_PREFLIGHT_HEADERS = {
 
 
 def cors_preflight() -> Response:
-    response = empty_response()
+    response = empty_response(content_type=None)
     response.headers.update(CORS_PREFLIGHT_HEADERS)
     return response
 
 
-def empty_response(status: int = 204) -> Response:
+# What GitHub's Rails stack labelled its empty 204s with in the 2018 recordings (octokit.rb,
+# github3.py cassettes); the 2014 ones show none. [GHE_BEHAVIOR: rec]
+EMPTY_TYPE = "application/octet-stream"
+
+
+def empty_response(status: int = 204, *, content_type: str | None = EMPTY_TYPE) -> Response:
+    """An answer without a body: an API 204 carries ``application/octet-stream`` as recorded;
+    a 304 (and a CORS preflight, never recorded) carries no content type at all."""
     response = Response(b"", status=status)
-    # A 204 has no body, hence no content type.
     del response.headers["Content-Type"]
+    if status == 204 and content_type is not None:
+        response.headers["Content-Type"] = content_type
     return response
 
 
 def cached_json(body: Any, last_modified: datetime | None = None) -> Response:
     """A GET answer with ETag (and Last-Modified), or 304 when the client's copy is current."""
     data = dumps(body)
-    etag = f'W/"{hashlib.md5(data).hexdigest()}"'
+    etag = _etag(data, weak=True)
     headers = {
         "ETag": etag,
         "Cache-Control": "private, max-age=60, s-maxage=60",

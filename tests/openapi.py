@@ -11,11 +11,51 @@ from typing import Any
 from openapi_schema_validator import OAS30Validator
 
 SPEC_PATH = Path(__file__).parent / "vendor" / "ghes-2.18-oauth-authorizations.json"
+# Where real recordings contradict the description, the recordings win (each operation names
+# its evidence): RFC 6902 operations applied to the description before anything validates.
+ERRATA_PATH = Path(__file__).parent / "vendor" / "ghes-2.18-errata.json"
 
 
 @cache
 def spec() -> dict[str, Any]:
-    return json.loads(SPEC_PATH.read_text())
+    """The official description with the errata applied."""
+    patched: dict[str, Any] = json.loads(SPEC_PATH.read_text())
+    for op in errata():
+        apply_operation(patched, op)
+    return patched
+
+
+def errata() -> list[dict[str, Any]]:
+    operations: list[dict[str, Any]] = json.loads(ERRATA_PATH.read_text())["operations"]
+    return operations
+
+
+def apply_operation(document: Any, op: dict[str, Any]) -> None:
+    """One RFC 6902 ``add``, ``replace`` or ``remove`` (all the errata need), in place; a
+    path that does not resolve is an error, so an erratum cannot silently stop applying."""
+    *parents, last = [
+        part.replace("~1", "/").replace("~0", "~") for part in op["path"].split("/")[1:]
+    ]
+    target = document
+    for part in parents:
+        target = target[int(part)] if isinstance(target, list) else target[part]
+    kind = op["op"]
+    if isinstance(target, list):
+        index = len(target) if last == "-" else int(last)
+        if kind == "add":
+            target.insert(index, op["value"])
+            return
+        if kind == "remove":
+            del target[index]
+            return
+    if kind in ("replace", "remove") and last not in target:
+        raise KeyError(f"erratum {op['path']}: nothing to {kind}")
+    if kind in ("add", "replace"):
+        target[last] = op["value"]
+    elif kind == "remove":
+        del target[last]
+    else:
+        raise ValueError(f"erratum {op['path']}: unsupported op {kind!r}")
 
 
 @cache

@@ -38,11 +38,14 @@ def tokens(store: Store) -> list[int]:
     personal, app = [], []
     for n in range(65):
         if n % 2:
-            app.append(store.add_authorization("octocat", APP_CLIENT_ID, fingerprint=f"fp{n}").id)
+            fingerprint = f"fp{n}"
+            auth = store.add_authorization("octocat", APP_CLIENT_ID, fingerprint=fingerprint)
+            app.append((fingerprint, auth.id))
         else:
             personal.append(store.add_authorization("octocat", note=f"token {n}").id)
-    # Grouped by application (personal tokens came first), ascending id within a group.
-    return personal + app
+    # Personal tokens first, then the app's, ordered by fingerprint ("fp11" before "fp3"), as
+    # the recorded lists show (tests/test_recordings.py, okrb18.list_page1).
+    return personal + [auth_id for _, auth_id in sorted(app)]
 
 
 @pytest.fixture
@@ -59,15 +62,28 @@ def many_apps(store: Store) -> list[int]:
 # ---------------------------------------------------------------- pagination
 
 
-def test_list_is_grouped_by_application_ascending_within_a_group(api, store):
-    a1 = store.add_authorization("octocat", APP_CLIENT_ID, fingerprint="1").id
-    p1 = store.add_authorization("octocat", note="one").id
+def test_list_is_personal_first_then_apps_in_order_then_fingerprint_then_id(api, store):
+    # The recorded order (okrb18.list_page1, hub4j.list_my_authorizations, zh19.authorizations):
+    # personal tokens first; one group per app, in the order the apps were registered, not
+    # by their lowest token id; inside a group by fingerprint, null first, then by id.
     o1 = store.add_authorization("octocat", OTHER_CLIENT_ID).id
-    a2 = store.add_authorization("octocat", APP_CLIENT_ID, fingerprint="2").id
+    a1 = store.add_authorization("octocat", APP_CLIENT_ID, fingerprint="b").id
+    p1 = store.add_authorization("octocat", note="one").id
+    a2 = store.add_authorization("octocat", APP_CLIENT_ID, fingerprint="a").id
     p2 = store.add_authorization("octocat", note="two").id
     o2 = store.add_authorization("octocat", OTHER_CLIENT_ID, fingerprint="x").id
+    a3 = store.add_authorization("octocat", APP_CLIENT_ID).id
 
-    assert ids(api.get("/authorizations", auth=OCTOCAT)) == [a1, a2, p1, p2, o1, o2]
+    assert ids(api.get("/authorizations", auth=OCTOCAT)) == [p1, p2, a3, a2, a1, o1, o2]
+
+
+def test_list_order_follows_a_changed_fingerprint(api, store):
+    first = store.add_authorization("octocat", APP_CLIENT_ID, fingerprint="a").id
+    second = store.add_authorization("octocat", APP_CLIENT_ID, fingerprint="b").id
+    patched = api.patch(f"/authorizations/{first}", auth=OCTOCAT, json_body={"fingerprint": "c"})
+    assert patched.status_code == 200
+
+    assert ids(api.get("/authorizations", auth=OCTOCAT)) == [second, first]
 
 
 def test_first_middle_and_last_page_with_default_per_page(api, tokens):

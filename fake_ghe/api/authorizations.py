@@ -41,7 +41,9 @@ def create_authorization() -> Response:
         "client_secret": text_or_none(body, "client_secret"),
         "scopes": [] if scopes is MISSING else scopes,
         "note": text_or_none(body, "note"),
-        "note_url": text_or_none(body, "note_url") or None,
+        # A note_url of "" is kept and echoed: github3.py and hub4j send "" by default and
+        # GitHub answered "" (app.url falls back to the docs). [GHE_BEHAVIOR: rec g3py, hub4j]
+        "note_url": text_or_none(body, "note_url"),
         "fingerprint": text_or_none(body, "fingerprint") or None,
     }
     with store().lock:
@@ -64,7 +66,7 @@ def get_or_create_authorization(client_id: str, fingerprint: str | None = None) 
             fingerprint=fingerprint,
             scopes=[] if scopes is MISSING else scopes,
             note=text_or_none(body, "note"),
-            note_url=text_or_none(body, "note_url") or None,
+            note_url=text_or_none(body, "note_url"),
         )
         if is_new:
             return created(auth)
@@ -96,7 +98,7 @@ def update_authorization(authorization_id: int) -> Response:
             ("add_scopes", scope_list(body, "add_scopes")),
             ("remove_scopes", scope_list(body, "remove_scopes")),
             ("note", text(body, "note")),
-            ("note_url", _blank_to_none(text(body, "note_url"))),
+            ("note_url", text(body, "note_url")),
             ("fingerprint", _blank_to_none(text(body, "fingerprint"))),
         )
         if value is not MISSING

@@ -73,6 +73,9 @@ class State:
             self._auths_by_hash: dict[str, Authorization] = {}
             # user id -> application group -> ascending authorization ids (the list order)
             self._user_groups: dict[int, dict[str, list[int]]] = {}
+            # user id -> list key of a group -> the group's list keys of its tokens, both in
+            # the order GET /authorizations lists them (see _list_key)
+            self._listing: dict[int, dict[tuple[int, int], list[tuple[int, str, int]]]] = {}
             # (user id, group, fingerprint or None) -> ascending authorization ids
             self._fingerprints: dict[tuple[int, str, str | None], list[int]] = {}
             # (user id, note) -> id of the personal token carrying that note
@@ -275,12 +278,47 @@ class State:
         )
         if auth.personal and auth.note:
             self._personal_notes[(auth.user_id, auth.note)] = auth.id
+        group_key, item_key = self._list_key(auth)
+        groups = self._listing.setdefault(auth.user_id, {})
+        if group_key not in groups:
+            groups[group_key] = []
+            if len(groups) > 1 and group_key < max(groups):
+                # A new group among older ones: put the groups back in order (few per user).
+                self._listing[auth.user_id] = dict(sorted(groups.items()))
+                groups = self._listing[auth.user_id]
+        bisect.insort(groups[group_key], item_key)
 
     def _unindex_keys(self, auth: Authorization) -> None:
         key = (auth.user_id, auth.group, auth.fingerprint)
         _discard(self._fingerprints, key, auth.id)
         if auth.personal and auth.note:
             self._personal_notes.pop((auth.user_id, auth.note), None)
+        group_key, item_key = self._list_key(auth)
+        groups = self._listing.get(auth.user_id, {})
+        items = groups.get(group_key, [])
+        at = bisect.bisect_left(items, item_key)
+        if at < len(items) and items[at] == item_key:
+            del items[at]
+        if not items:
+            groups.pop(group_key, None)
+        if not groups:
+            self._listing.pop(auth.user_id, None)
+
+    def _list_key(self, auth: Authorization) -> tuple[tuple[int, int], tuple[int, str, int]]:
+        """Where GET /authorizations lists a token: its group, then its place in the group.
+
+        [decision, from the three recorded lists] ORDER BY application, fingerprint, id:
+        personal tokens first (GitHub's application id 0), then one group per OAuth app in the
+        order the apps were registered (app ids; not recorded, assumed), inside a group by
+        fingerprint with null first (MySQL's NULL order), then by id. OKRB18 lists its
+        personal tokens first and the Octokit tokens in fingerprint order while their ids are
+        not ascending; HUB4J and ZH19 order app groups neither by lowest token id nor by name.
+        """
+        app = self._apps.get(auth.client_id) if auth.client_id else None
+        group_key = (1, app.id) if app is not None else (0, 0)
+        if auth.fingerprint is None:
+            return group_key, (0, "", auth.id)
+        return group_key, (1, auth.fingerprint, auth.id)
 
     def _remove(self, auth: Authorization, cause: str, actor: str) -> None:
         del self._auths[auth.id]

@@ -87,26 +87,28 @@ class AuthorizationVerbs(SignIn):
     def list_authorizations(
         self, user: User, page: int, per_page: int
     ) -> tuple[list[Authorization], int]:
-        """One page of the user's tokens, grouped by application, ascending id in a group.
+        """One page of the user's tokens in GHE's order: personal tokens first, then one
+        group per OAuth app (in the order the apps were registered), inside a group by
+        fingerprint (null first), then id. [decision from recordings; see State._list_key]
 
         Costs O(groups + page): whole groups before the page are skipped by their length.
         """
         with self.lock:
             self._live_user(user)
-            groups = self._user_groups.get(user.id, {})
-            total = sum(len(ids) for ids in groups.values())
+            groups = self._listing.get(user.id, {})
+            total = sum(len(items) for items in groups.values())
             skip, wanted = (page - 1) * per_page, per_page
             found: list[Authorization] = []
-            for ids in groups.values():
+            for items in groups.values():
                 if wanted == 0:
                     break
-                if skip >= len(ids):
-                    skip -= len(ids)
+                if skip >= len(items):
+                    skip -= len(items)
                     continue
-                chunk = ids[skip : skip + wanted]
+                chunk = items[skip : skip + wanted]
                 skip = 0
                 wanted -= len(chunk)
-                found.extend(self._auths[i] for i in chunk)
+                found.extend(self._auths[item[2]] for item in chunk)
             return found, total
 
     def update_authorization(
