@@ -93,7 +93,10 @@ def test_no_credentials(api, store):
     for method, path, body in user_endpoints():
         answer = api.request(method, path, json_body=body)
         assert (method, path, answer.status_code, answer.json()) == (
-            method, path, 401, REQUIRES_AUTH
+            method,
+            path,
+            401,
+            REQUIRES_AUTH,
         )
         assert "X-GitHub-OTP" not in answer.headers
     assert snapshot(store) == before
@@ -114,7 +117,9 @@ def test_bad_credentials(api, store):
                 "/authorizations", auth=credentials, json_body={"note": "x"}, headers=headers
             )
             assert (credentials, answer.status_code, answer.json()) == (
-                credentials, 401, BAD_CREDENTIALS
+                credentials,
+                401,
+                BAD_CREDENTIALS,
             )
             # Even for two-factor users: the password is checked first. [rec]
             assert "X-GitHub-OTP" not in answer.headers
@@ -137,7 +142,7 @@ def test_malformed_authorization_header(api):
         f"Basic {b64(b':')}",
         "Bearer",
         "token",
-        "Digest username=\"octocat\", realm=\"GitHub\"",
+        'Digest username="octocat", realm="GitHub"',
         "NTLM TlRMTVNTUAABAAAAB4IIog==",
         "s3cret-Passw0rd",
     ]:
@@ -166,9 +171,7 @@ def test_tokens_may_not_manage_tokens(api, store, form):
     )
     for method, path, body in user_endpoints():
         answer = api.request(method, path, headers=headers, json_body=body)
-        assert (method, path, answer.status_code, answer.json()) == (
-            method, path, 403, BASIC_ONLY
-        )
+        assert (method, path, answer.status_code, answer.json()) == (method, path, 403, BASIC_ONLY)
     assert snapshot(store) == before
     # Presenting a token is not a failed password: no lockout creeps up.
     assert store.user("octocat").failed_logins == []
@@ -180,7 +183,10 @@ def test_dead_or_made_up_token_is_bad_credentials(api, store):
         for scheme in ("token", "Bearer"):
             answer = api.get("/authorizations", headers=raw_auth(f"{scheme} {value}"))
             assert (scheme, value, answer.status_code, answer.json()) == (
-                scheme, value, 401, BAD_CREDENTIALS
+                scheme,
+                value,
+                401,
+                BAD_CREDENTIALS,
             )
 
 
@@ -223,11 +229,17 @@ def test_unknown_method_or_subpath_on_a_known_path(api, store):
     ]:
         anonymous = api.request(method, path)
         assert (method, path, anonymous.status_code, anonymous.json()) == (
-            method, path, 401, REQUIRES_AUTH
+            method,
+            path,
+            401,
+            REQUIRES_AUTH,
         )
         signed_in = api.request(method, path, auth=OCTOCAT)
         assert (method, path, signed_in.status_code, signed_in.json()) == (
-            method, path, 404, NOT_FOUND
+            method,
+            path,
+            404,
+            NOT_FOUND,
         )
     assert snapshot(store) == before
 
@@ -291,8 +303,7 @@ def test_locked_two_factor_user_gets_the_lockout_not_the_otp_challenge(api, stor
 class TestConfiguredLockout:
     @pytest.fixture
     def store(self, clock):
-        store = Store(seed=1, clock=clock, lockout_threshold=3,
-                      lockout_window=timedelta(minutes=5))
+        store = Store(seed=1, clock=clock, lockout_threshold=3, lockout_window=timedelta(minutes=5))
         store.add_user("octocat", OCTOCAT[1])
         return store
 
@@ -323,9 +334,7 @@ def test_app_2fa_user_without_a_valid_code(api, store):
         ("two windows ahead", otp(code(60))),
         ("an hour old", otp(code(-3600))),
     ]:
-        answer = api.post(
-            "/authorizations", auth=HUBOT, headers=headers, json_body={"note": "x"}
-        )
+        answer = api.post("/authorizations", auth=HUBOT, headers=headers, json_body={"note": "x"})
         assert (label, answer.status_code, answer.json()) == (label, 401, OTP_REQUIRED)
         assert answer.headers["X-GitHub-OTP"] == "required; app"
     assert store.authorizations() == []
@@ -378,8 +387,7 @@ def test_sms_user_is_texted_a_code_only_when_a_token_would_be_made(api, store):
     for method, path, body, sends in [
         ("POST", "/authorizations", {"note": "x"}, True),
         ("PUT", f"/authorizations/clients/{APP_CLIENT_ID}", {"client_secret": APP_SECRET}, True),
-        ("PUT", f"/authorizations/clients/{APP_CLIENT_ID}/fp", {"client_secret": APP_SECRET},
-         True),
+        ("PUT", f"/authorizations/clients/{APP_CLIENT_ID}/fp", {"client_secret": APP_SECRET}, True),
         ("GET", "/authorizations", None, False),
         ("GET", "/authorizations/1", None, False),
         ("PATCH", "/authorizations/1", {"note": "y"}, False),
@@ -391,11 +399,16 @@ def test_sms_user_is_texted_a_code_only_when_a_token_would_be_made(api, store):
         store.sms_codes.clear()
         answer = api.request(method, path, auth=MONALISA, json_body=body)
         assert (method, path, answer.status_code, answer.json()) == (
-            method, path, 401, OTP_REQUIRED
+            method,
+            path,
+            401,
+            OTP_REQUIRED,
         )
         assert answer.headers["X-GitHub-OTP"] == "required; sms"
         assert (method, path, store.sms_codes) == (
-            method, path, {"monalisa": [code()]} if sends else {}
+            method,
+            path,
+            {"monalisa": [code()]} if sends else {},
         )
     assert store.authorizations() == []
 
@@ -419,8 +432,12 @@ def test_sms_code_that_was_sent_then_works(api, store, clock):
 def test_each_failed_creation_texts_the_code_again(api, store, clock):
     api.post("/authorizations", auth=MONALISA, json_body={"note": "x"})
     clock.advance(seconds=90)
-    api.put(f"/authorizations/clients/{APP_CLIENT_ID}", auth=MONALISA,
-            json_body={"client_secret": APP_SECRET}, headers=otp("123"))
+    api.put(
+        f"/authorizations/clients/{APP_CLIENT_ID}",
+        auth=MONALISA,
+        json_body={"client_secret": APP_SECRET},
+        headers=otp("123"),
+    )
     assert store.sms_codes["monalisa"] == [code(), code(90)]
 
 
@@ -434,8 +451,14 @@ def answers_of_every_kind(api: Any, store: Store) -> list[tuple[str, Any]]:
         ("200 list", api.get("/authorizations", auth=OCTOCAT)),
         ("200 get", api.get("/authorizations/1", auth=OCTOCAT)),
         ("200 patch", api.patch("/authorizations/1", auth=OCTOCAT, json_body={"note": "n"})),
-        ("200 put", api.put(f"/authorizations/clients/{APP_CLIENT_ID}", auth=OCTOCAT,
-                            json_body={"client_secret": APP_SECRET})),
+        (
+            "200 put",
+            api.put(
+                f"/authorizations/clients/{APP_CLIENT_ID}",
+                auth=OCTOCAT,
+                json_body={"client_secret": APP_SECRET},
+            ),
+        ),
         ("200 grants", api.get("/applications/grants", auth=OCTOCAT)),
         ("201 post", api.post("/authorizations", auth=OCTOCAT, json_body={"note": "x"})),
         ("204 delete", api.delete("/authorizations/2", auth=OCTOCAT)),
@@ -447,10 +470,18 @@ def answers_of_every_kind(api: Any, store: Store) -> list[tuple[str, Any]]:
         ("404 id", api.get("/authorizations/999", auth=OCTOCAT)),
         ("404 method", api.request("PUT", "/authorizations", auth=OCTOCAT)),
         ("422 note", api.post("/authorizations", auth=OCTOCAT, json_body={})),
-        ("422 scopes", api.post("/authorizations", auth=OCTOCAT,
-                                json_body={"note": "y", "scopes": ["nope"]})),
-        ("422 app", api.post("/authorizations", auth=OCTOCAT,
-                             json_body={"client_id": APP_CLIENT_ID, "client_secret": "x"})),
+        (
+            "422 scopes",
+            api.post("/authorizations", auth=OCTOCAT, json_body={"note": "y", "scopes": ["nope"]}),
+        ),
+        (
+            "422 app",
+            api.post(
+                "/authorizations",
+                auth=OCTOCAT,
+                json_body={"client_id": APP_CLIENT_ID, "client_secret": "x"},
+            ),
+        ),
     ]
 
 
@@ -504,15 +535,28 @@ def test_journal_never_holds_a_password_otp_or_token(api, store):
     api.get("/authorizations", headers=raw_auth(f"token {live}"))
     api.get("/authorizations", auth=("octocat", live))
     api.get(f"/authorizations?access_token={live}&password={OCTOCAT[1]}", auth=OCTOCAT)
-    put = api.put(f"/authorizations/clients/{APP_CLIENT_ID}/fp", auth=OCTOCAT,
-                  json_body={"client_secret": APP_SECRET}).json()["token"]
+    put = api.put(
+        f"/authorizations/clients/{APP_CLIENT_ID}/fp",
+        auth=OCTOCAT,
+        json_body={"client_secret": APP_SECRET},
+    ).json()["token"]
 
     calls = list(store.journal.calls)
     assert len(calls) == 9
     assert [call.status for call in calls] == [201, 401, 200, 401, 201, 403, 403, 200, 201]
     recorded = repr(calls) + repr(list(store.journal.events))
-    for secret in (OCTOCAT[1], "wrong-Passw0rd-guess", HUBOT[1], MONALISA[1], hubot_code, sms,
-                   live, created, put, APP_SECRET):
+    for secret in (
+        OCTOCAT[1],
+        "wrong-Passw0rd-guess",
+        HUBOT[1],
+        MONALISA[1],
+        hubot_code,
+        sms,
+        live,
+        created,
+        put,
+        APP_SECRET,
+    ):
         assert secret not in recorded
     assert calls[7].path.startswith("/api/v3/authorizations?access_token=")
     # Who called is kept, so a test can tell requests apart.
