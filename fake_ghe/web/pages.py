@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 
 from .. import scopes as scope_rules
 from ..api import context
@@ -192,4 +192,5 @@ def sign_out() -> Response:
         return error_page("The form expired: go back and try again.", 422)
     session_id, _ = web.current()
     context().store.end_web_session(session_id)
+    g.pop("web_session")
     return web.go("/login")

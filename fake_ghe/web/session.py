@@ -6,7 +6,7 @@ import hmac
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Response, render_template, request
+from flask import Response, g, render_template, request
 
 from ..api import context
 from ..model import User
@@ -23,14 +23,18 @@ PAGE_HEADERS = {
         "base-uri 'none'; frame-ancestors 'none'"
     ),
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    # not no-referrer: under it Chrome sends "Origin: null" with our own forms.
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }
 
 
 def current() -> tuple[str, WebSession]:
     """This browser's session (made on first sight; the cookie is set by ``page``)."""
-    return context().store.web_session(request.cookies.get(COOKIE))
+    if "web_session" not in g:
+        g.web_session = context().store.web_session(request.cookies.get(COOKIE))
+    found: tuple[str, WebSession] = g.web_session
+    return found
 
 
 def signed_in(session: WebSession) -> User | None:
