@@ -107,6 +107,7 @@ def _text(
     *,
     required: bool = False,
     strip: bool = False,
+    limit: int | None = MAX_TEXT,
 ) -> str | None:
     """A string field: None when absent (or null and optional), reporting what is wrong."""
     value = fields.get(name)
@@ -123,7 +124,8 @@ def _text(
         # The rule JSON bodies and scenarios share: a surrogate pair is joined into its
         # character, a lone surrogate is refused (it can never be written out as UTF-8).
         value = textrules.checked_text(value)
-        problem = f"must be at most {MAX_TEXT} characters" if len(value) > MAX_TEXT else None
+        too_long = limit is not None and len(value) > limit
+        problem = f"must be at most {limit} characters" if too_long else None
     except textrules.TextRuleError as error:
         problem = str(error)
     if problem is None and required and not value.strip():
@@ -261,9 +263,11 @@ def check_authorization(
         login = None
     client_id = _app(report, fields.get("app"), world)
     scopes = _scopes(report, fields.get("scopes"))
-    note = _text(report, fields, "note")
-    note_url = _text(report, fields, "note_url")
-    fingerprint = _text(report, fields, "fingerprint")
+    # Bounded by the API's length rule, so a seeded token is one the API could have made.
+    note = _text(report, fields, "note", limit=None)
+    note_url = _text(report, fields, "note_url", limit=None)
+    fingerprint = _text(report, fields, "fingerprint", limit=None)
+    report.problems.extend(length_problems(note=note, note_url=note_url, fingerprint=fingerprint))
     token = _text(report, fields, "token", strip=True)
     if token is not None:
         if not TOKEN.match(token):
@@ -380,3 +384,26 @@ def _listing(names: list[str], what: str) -> str:
     if not names:
         return f"there are no {what}"
     return f"known {what}: " + ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+
+
+# ---------------------------------------------------------------------------- lengths
+
+# How long an authorization's note, note_url and fingerprint may be, for the API and seeding
+# alike. [decision] GHE kept them in Rails `string` columns (VARCHAR(255)) and answered longer
+# ones with a length validation; no recording shows the number, 255 is Rails' default.
+MAX_LENGTHS = {"note": 255, "note_url": 255, "fingerprint": 255}
+# The name GHE gave each in a 422's errors (a personal token's note is its "description").
+_ERROR_FIELDS = {"note": "description", "note_url": "note_url", "fingerprint": "fingerprint"}
+
+
+def length_problems(**values: str | None) -> list[FieldProblem]:
+    """Each of ``note``, ``note_url``, ``fingerprint`` that is too long, worded as GitHub
+    words length errors: code ``custom``, "FIELD is too long (maximum is N characters)"."""
+    problems = []
+    for name, value in values.items():
+        limit = MAX_LENGTHS[name]
+        if value is not None and len(value) > limit:
+            field = _ERROR_FIELDS[name]
+            message = f"{field} is too long (maximum is {limit} characters)"
+            problems.append(FieldProblem(field, "custom", message, (name,)))
+    return problems

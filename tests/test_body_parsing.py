@@ -284,15 +284,24 @@ def test_unicode_round_trips_as_utf8(api, store):
     assert store.authorization(found.json()["id"]).fingerprint == "指紋"
 
 
-def test_huge_strings_are_kept_whole(api, store):
-    # [decision] GHE_BEHAVIOR records no length limit on note or fingerprint; none is invented.
-    big = "n" * 1_000_000
+def test_strings_up_to_the_limit_are_kept_whole_longer_ones_refused(api, store):
+    # [decision] note, note_url and fingerprint are bounded (fake_ghe.rules.MAX_LENGTHS).
+    longest = "n" * 255
     answer = api.post(
-        "/authorizations", auth=OCTOCAT, json_body={"note": big, "fingerprint": "f" * 100_000}
+        "/authorizations", auth=OCTOCAT, json_body={"note": longest, "fingerprint": "f" * 255}
     )
     assert answer.status_code == 201
-    assert answer.json()["note"] == big
-    assert store.authorization(answer.json()["id"]).fingerprint == "f" * 100_000
+    assert answer.json()["note"] == longest
+    assert store.authorization(answer.json()["id"]).fingerprint == "f" * 255
+
+    huge = api.post(
+        "/authorizations",
+        auth=OCTOCAT,
+        json_body={"note": "n" * 100_000, "fingerprint": "f" * 10_000},
+    )
+    assert huge.status_code == 422
+    assert [error["field"] for error in huge.json()["errors"]] == ["description", "fingerprint"]
+    assert len(store.authorizations()) == 1
 
 
 def test_huge_scope_list_names_every_bad_scope(api, store):

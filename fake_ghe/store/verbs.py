@@ -43,6 +43,7 @@ class AuthorizationVerbs(SignIn):
             if client_id or client_secret:
                 app = self._verified_app(client_id or "", client_secret or "")
             scope_list = _valid_scopes(scopes or [])
+            _raise_all(rules.length_problems(note=note, note_url=note_url, fingerprint=fingerprint))
             _raise(rules.note_problem(self, user.login, note) if app is None else None)
             if fingerprint is not None:
                 cid = app.client_id if app else None
@@ -74,6 +75,7 @@ class AuthorizationVerbs(SignIn):
             ids = self._fingerprints.get((user.id, app.client_id, fingerprint))
             if ids:
                 return self._auths[ids[0]], False
+            _raise_all(rules.length_problems(note=note, note_url=note_url, fingerprint=fingerprint))
             auth = self._insert_authorization(
                 user, app, scope_list, note, note_url, fingerprint, actor or user.login
             )
@@ -141,6 +143,9 @@ class AuthorizationVerbs(SignIn):
             elif remove_scopes is not _UNSET:
                 dropped = set(_valid_scopes(remove_scopes))
                 new_scopes = [scope for scope in new_scopes if scope not in dropped]
+            texts = {"note": note, "note_url": note_url, "fingerprint": fingerprint}
+            given = {name: value for name, value in texts.items() if value is not _UNSET}
+            _raise_all(rules.length_problems(**given))
             new_note = auth.note if note is _UNSET else note
             if auth.personal and note is not _UNSET and new_note != auth.note:
                 _raise(rules.note_problem(self, user.login, new_note))
@@ -255,3 +260,8 @@ def _valid_scopes(scopes: list[str]) -> list[str]:
 def _raise(problem: FieldProblem | None) -> None:
     if problem is not None:
         raise InvalidInput(problem)
+
+
+def _raise_all(problems: list[FieldProblem]) -> None:
+    if problems:
+        raise InvalidInput(*problems)
