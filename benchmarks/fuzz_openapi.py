@@ -19,15 +19,20 @@ and grants, and reset every ``--reset-every`` requests. Each request carries cre
 for its endpoint: mostly valid ones (Basic ``login:password`` with a TOTP code where needed,
 ``client_id:client_secret``, ``token X``), sometimes wrong, missing or malformed ones.
 
+The description fuzzed and checked is the official one with ``tests/vendor/ghes-2.18-errata.json``
+applied (where real recordings contradict it, the recordings win; ``tests/openapi.py``).
+
 Reported, each distinct kind once with the smallest request seen: a 500, an exception escaping
-the WSGI app, a body that is not JSON where JSON is due, and an answer slower than 1 s. Exit
-status 1 when any was found. ``tests/test_fuzz_openapi.py`` runs a small budget of the same.
+the WSGI app, a body that is not JSON where JSON is due, a JSON body the description (with the
+errata) does not allow, and an answer slower than 1 s. Exit status 1 when any was found.
+``tests/test_fuzz_openapi.py`` runs a small budget of the same.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import copy
 import json
 import logging
 import sys
@@ -54,8 +59,8 @@ if str(ROOT) not in sys.path:
 
 from fake_ghe import Clock, Config, Store, create_app  # noqa: E402
 from fake_ghe.totp import code_at  # noqa: E402
+from tests import openapi  # noqa: E402  (the description with the errata applied)
 
-SPEC_PATH = ROOT / "tests" / "vendor" / "ghes-2.18-oauth-authorizations.json"
 API_PREFIX = "/api/v3"
 BASE_URL = f"http://localhost{API_PREFIX}"
 SLOW_SECONDS = 1.0
@@ -399,7 +404,7 @@ def _clip(text: str, limit: int) -> str:
 
 @dataclass
 class Finding:
-    kind: str  # "500", "exception", "non-json", "slow"
+    kind: str  # "500", "exception", "non-json", "schema", "slow"
     operation: str
     request: Request
     status: int | None
@@ -425,7 +430,7 @@ class Fuzzer:
         seed(self.store)
         self.app: Flask = create_app(self.store, Config(hostname="ghe.example.com"))
         self.client = self.app.test_client()
-        self.raw: dict[str, Any] = json.loads(SPEC_PATH.read_text())
+        self.raw: dict[str, Any] = copy.deepcopy(openapi.spec())
         self.schema = schemathesis.openapi.from_dict(self.raw)
         self.schema.app = self.app  # schemathesis calls the WSGI app in-process
         self.operations = [result.ok() for result in self.schema.get_all_operations()]
@@ -551,6 +556,11 @@ class Fuzzer:
                 outcome.status,
                 detail=f"Content-Type {content_type!r}, body " + _clip(repr(outcome.body), 200),
                 key_extra=content_type,
+            )
+        violation = _schema_violation(request, outcome)
+        if violation:
+            self.record(
+                "schema", label, request, outcome.status, detail=violation, key_extra=violation
             )
         if outcome.elapsed > self.slow_seconds:
             self.record(
@@ -764,6 +774,20 @@ def _json_ok(method: str, outcome: Outcome) -> bool:
     return True
 
 
+def _schema_violation(request: Request, outcome: Outcome) -> str:
+    """What the description (with the errata) says is wrong with a JSON answer; "" if nothing."""
+    if outcome.status is None or not _json_ok(request.method, outcome) or not outcome.body:
+        return ""
+    if request.method == "HEAD" or not request.path.startswith(API_PREFIX + "/"):
+        return ""
+    path = urllib.parse.unquote(request.path[len(API_PREFIX) :])
+    try:
+        openapi.validate(request.method, path, outcome.status, json.loads(outcome.body))
+    except AssertionError as error:
+        return _clip(str(error), 300)
+    return ""
+
+
 def _fake_frames(error: BaseException) -> list[traceback.FrameSummary]:
     frames = traceback.extract_tb(error.__traceback__)
     ours = [f for f in frames if "/fake_ghe/" in f.filename.replace("\\", "/")]
@@ -862,6 +886,7 @@ def report(fuzzer: Fuzzer, elapsed: float) -> str:
         f"requests sent:      {fuzzer.requests}",
         f"statuses:           {statuses}",
         f"500s found:         {by_kind.get('500', 0)} distinct",
+        f"schema violations:  {by_kind.get('schema', 0)} distinct",
         f"other findings:     exceptions {by_kind.get('exception', 0)}, "
         f"non-JSON {by_kind.get('non-json', 0)}, slow (> {fuzzer.slow_seconds:g} s) "
         f"{by_kind.get('slow', 0)}",

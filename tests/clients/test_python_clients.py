@@ -78,10 +78,11 @@ def test_github3_authorize_creates_a_personal_token(ghe: LiveGHE):
 
 
 def test_github3_authorize_blank_note_url_falls_back_to_the_docs(ghe: LiveGHE):
-    # github3 always sends note_url, client_id and client_secret, as "" when not given.
+    # github3 always sends note_url, client_id and client_secret, as "" when not given; the
+    # "" note_url comes back as "" (recorded: g3py.add_scopes, 2018).
     auth = github3.GitHubEnterprise(ghe.root_url).authorize(*OCTOCAT, ["repo"], note="plain")
 
-    assert auth.note_url is None
+    assert auth.note_url == ""
     assert auth.app["url"] == PERSONAL_APP_URL
     assert ghe.store.authorization(auth.id).client_id is None
 
