@@ -259,6 +259,7 @@ def _banner(ready: dict[str, Any], out: TextIO) -> None:
     lines = [f"fake-ghe {__version__}: GHE 2.18 API at {ready['api_url']}"]
     if ready["admin_url"]:
         lines.append(f"  state page and admin API: {ready['admin_url']}")
+    lines.append(f"  OAuth web flow sign-in starts at: {ready['url']}/login/oauth/authorize")
     lines.append("  Ctrl-C to stop")
     print("\n".join(lines), file=out, flush=True)
 

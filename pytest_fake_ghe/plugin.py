@@ -86,7 +86,11 @@ def fake_ghe(
     fake_ghe_settings: FakeGHESettings,
 ) -> Iterator[FakeGHE]:
     """A fresh fake GHE answering ``requests`` in-process at ``fake_ghe.base_url``
-    (``https://ghe.example.com/api/v3`` unless configured)."""
+    (``https://ghe.example.com/api/v3`` unless configured).
+
+    OAuth web flow: ``fake_ghe.authorize(login, app, scopes=..., redirect_uri=...)`` is the
+    code a user's "Authorize" click sends back; exchange it at
+    ``fake_ghe.root_url + "/login/oauth/access_token"``."""
     fake = _fake_ghe_fakes.prepare(_fake_ghe_fakes.in_process, fake_ghe_settings, live=False)
     passthrough = list(fake_ghe_settings.passthrough)
     if "fake_ghe_server" in request.fixturenames:
@@ -106,7 +110,11 @@ def fake_ghe_server(
 ) -> Iterator[FakeGHE]:
     """A fresh fake GHE served on 127.0.0.1 and a free port, for any HTTP client;
     ``fake_ghe_server.base_url`` is ``http://127.0.0.1:PORT/api/v3``. (Closing it only stops
-    it for the rest of this test: the next one gets it served again.)"""
+    it for the rest of this test: the next one gets it served again.)
+
+    OAuth web flow: a browser signs in, gives a two-factor code (``fake_ghe_server.otp``) and
+    consents at ``fake_ghe_server.root_url + "/login/oauth/authorize?client_id=..."``; or skip
+    the pages with ``fake_ghe_server.authorize(...)``, as with ``fake_ghe``."""
     fake = _fake_ghe_fakes.prepare(_fake_ghe_fakes.live, fake_ghe_settings, live=True)
     yield fake
     _fake_ghe_fakes.finish(fake)
