@@ -4,6 +4,12 @@ headless Chromium against ``fake_ghe_server``, and in-process with ``fake_ghe.au
 from __future__ import annotations
 
 import pytest
+
+from .optional import require
+
+require("clients", "requests_oauthlib")
+require("browser", "selenium")
+
 from requests_oauthlib import OAuth2Session
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
