@@ -394,3 +394,15 @@ def test_the_programmatic_shortcut_refuses_what_the_page_would(store):
         store.authorize("octocat", CLIENT_ID, redirect_uri="http://evil.example.com/")
     with pytest.raises(FakeGHEError):
         store.authorize("nobody", CLIENT_ID)
+
+
+def test_login_fills_in_the_sign_in_form_and_allow_signup_is_ignored(client):
+    url = authorize_url(login="hubot", allow_signup="false")
+    page = client.get(client.get(url).headers["Location"])
+    assert 'id="login_field" value="hubot"' in page.text
+
+
+def test_what_a_page_echoes_is_escaped(client):
+    sign_in(client, "octocat", "s3cret")
+    page = client.get(authorize_url(state="%22%3E%3Cscript%3Ex%3C/script%3E"))
+    assert "<script>x" not in page.text and "&#34;&gt;&lt;script&gt;" in page.text
