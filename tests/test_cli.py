@@ -144,7 +144,8 @@ def test_ready_line_url_file_request_log_and_sigterm(serve, scenario_file, tmp_p
 
     listed = requests.get(ready["api_url"] + "/authorizations", auth=OCTOCAT, timeout=5)
     assert listed.status_code == 200
-    assert listed.json()[0]["url"] == f"http://127.0.0.1:{port}/api/v3/authorizations/1"
+    # The personal token ("laptop", id 2) is listed first, as GitHub listed them.
+    assert listed.json()[0]["url"] == f"http://127.0.0.1:{port}/api/v3/authorizations/2"
     checked = requests.get(
         f"{ready['api_url']}/applications/{CLIENT_ID}/tokens/{OCTOCAT_APP_TOKEN}",
         auth=(CLIENT_ID, CLIENT_SECRET),

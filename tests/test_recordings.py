@@ -490,8 +490,7 @@ def test_recorded_bodies_conform_to_the_description_with_errata(name: str) -> No
         options = step.get("compare", {})
         if body is None or options.get("values") == "none" or options.get("keys") == "none":
             continue
-        path = PLACEHOLDER.sub("x", step["request"]["path"]).replace("/x/x", "/x/1")
-        path = re.sub(r"/authorizations/x\b", "/authorizations/1", path)
+        path = PLACEHOLDER.sub("x", step["request"]["path"])  # the description's templates
         openapi.validate(step["request"]["method"], path, step["response"]["status"], body)
 
 
