@@ -406,3 +406,24 @@ def test_what_a_page_echoes_is_escaped(client):
     sign_in(client, "octocat", "s3cret")
     page = client.get(authorize_url(state="%22%3E%3Cscript%3Ex%3C/script%3E"))
     assert "<script>x" not in page.text and "&#34;&gt;&lt;script&gt;" in page.text
+
+
+def test_sms_users_are_texted_a_code_and_a_locked_login_stays_locked(client, store):
+    store.add_user("lisa", "lisa-pass", two_factor="sms")
+    to_2fa = sign_in(client, "lisa", "lisa-pass", return_to=authorize_url())
+    page = client.get(to_2fa)
+    assert "SMS" in page.text
+    (code,) = store.sms_codes["lisa"]
+    store.lockout_threshold = 1
+    store.note_failed_login(store.user("lisa"))
+    data = {"authenticity_token": form_token(page.text), "otp": code}
+    locked = client.post("/sessions/two-factor", data=data)
+    assert locked.status_code == 401 and "Too many failed sign in attempts" in locked.text
+
+
+def test_the_state_page_and_the_users_view_show_the_web_flow_token(client, store):
+    token = exchange(client, store.authorize("octocat", CLIENT_ID, scopes="repo")).get_json()
+    last_eight = token["access_token"][-8:]
+    state = client.get("/_fake_ghe/state").get_json()
+    assert [a["token_last_eight"] for a in state["authorizations"]] == [last_eight]
+    assert last_eight in client.get("/_fake_ghe/users/octocat").text

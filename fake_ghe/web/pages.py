@@ -172,12 +172,12 @@ def two_factor() -> Response:
         if not web.form_ok():
             return error_page("The form expired: go back and try again.", 422)
         try:
-            # The lockout covers the second factor as well. [decision]
+            # A login locked meanwhile stays locked; a wrong code is not a wrong password,
+            # as with X-GitHub-OTP on the API (fake_ghe.auth). [decision]
             store.ensure_not_locked(pending)
             if store.verify_otp(pending, request.form.get("otp", "")):
                 session.user_id, session.pending_user_id = pending.id, None
                 return web.go(return_to)
-            store.note_failed_login(pending)
             error = "Two-factor authentication failed."
         except LoginLocked:
             error = LOCKED
