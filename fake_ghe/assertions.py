@@ -29,8 +29,10 @@ CAUSES = {
         "(DELETE /applications/:client_id/grants/:token)"
     ),
     j.APP_RESET: "reset by the app {actor} (POST /applications/:client_id/tokens/:token)",
+    j.WEB_FLOW: "authorized by {actor} (/login/oauth/authorize)",
+    j.TOKEN_LIMIT: "revoked as the oldest of more than ten tokens, authorizing as {actor}",
 }
-KNOWN_CAUSES = (j.USER_DELETE, j.GRANT_DELETE, j.APP_REVOKE, j.APP_GRANT_REVOKE)
+KNOWN_CAUSES = (j.USER_DELETE, j.GRANT_DELETE, j.APP_REVOKE, j.APP_GRANT_REVOKE, j.TOKEN_LIMIT)
 
 
 class Story(NamedTuple):

@@ -20,6 +20,8 @@ GRANT_DELETE = "grant_delete"  # DELETE /applications/grants/{id}, cascading to 
 APP_REVOKE = "app_revoke"  # DELETE /applications/{client_id}/tokens/{token}
 APP_GRANT_REVOKE = "app_grant_revoke"  # DELETE /applications/{client_id}/grants/{token}
 APP_RESET = "app_reset"  # POST /applications/{client_id}/tokens/{token}
+WEB_FLOW = "web_flow"  # created: the user authorized the app at /login/oauth/authorize
+TOKEN_LIMIT = "token_limit"  # revoked: oldest of over ten web-flow tokens of the same scopes
 
 
 class Event(NamedTuple):

@@ -427,3 +427,13 @@ def test_the_state_page_and_the_users_view_show_the_web_flow_token(client, store
     state = client.get("/_fake_ghe/state").get_json()
     assert [a["token_last_eight"] for a in state["authorizations"]] == [last_eight]
     assert last_eight in client.get("/_fake_ghe/users/octocat").text
+
+
+def test_the_plugin_assertions_name_the_web_flow_causes(store):
+    from fake_ghe.assertions import assert_revoked
+
+    first = store.exchange_code(CLIENT_ID, SECRET, store.authorize("octocat", CLIENT_ID), None)
+    kept = first.token
+    for _ in range(10):
+        store.exchange_code(CLIENT_ID, SECRET, store.authorize("octocat", CLIENT_ID), None)
+    assert_revoked(store, kept, cause="token_limit", by="octocat")

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from .. import rules
 from .. import scopes as scope_rules
 from ..errors import DomainError, FieldProblem, InvalidInput, NotFound
+from ..journal import TOKEN_LIMIT, WEB_FLOW
 from ..model import Authorization, OAuthApp, User
 from .signin import SignIn, secrets_equal
 
@@ -24,8 +25,6 @@ CODE_LIFETIME = timedelta(minutes=10)
 # "There is a limit of ten tokens that are issued per user/application/scope combination";
 # the oldest goes when an eleventh is made. [docs: Authorizing OAuth Apps, "Multiple tokens"]
 TOKENS_PER_SCOPES = 10
-WEB_FLOW = "web_flow"  # journal cause: created by the user through the web flow
-TOKEN_LIMIT = "token_limit"  # journal cause: revoked as the oldest of more than ten
 
 
 class WebFlowError(DomainError):
