@@ -437,3 +437,24 @@ def test_the_plugin_assertions_name_the_web_flow_causes(store):
     for _ in range(10):
         store.exchange_code(CLIENT_ID, SECRET, store.authorize("octocat", CLIENT_ID), None)
     assert_revoked(store, kept, cause="token_limit", by="octocat")
+
+
+def test_a_bad_callback_url_in_a_scenario_is_a_problem_at_its_line(tmp_path):
+    from fake_ghe.scenario import validate_scenario
+
+    path = tmp_path / "s.yaml"
+    path.write_text("oauth_apps:\n  - name: x\n    callback_url: ftp://x.example/cb\n")
+    assert [str(p) for p in validate_scenario(path)] == [
+        f"{path}:3: oauth_apps[0].callback_url: must be an http:// or https:// URL"
+    ]
+
+
+def test_fake_ghe_serve_says_where_sign_in_starts():
+    import io
+
+    from fake_ghe import cli
+
+    out = io.StringIO()
+    ready = {"url": "http://127.0.0.1:8080", "api_url": "http://127.0.0.1:8080/api/v3"}
+    cli._banner({**ready, "admin_url": None}, out)
+    assert "http://127.0.0.1:8080/login/oauth/authorize" in out.getvalue()
