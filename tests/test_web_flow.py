@@ -458,3 +458,23 @@ def test_fake_ghe_serve_says_where_sign_in_starts():
     ready = {"url": "http://127.0.0.1:8080", "api_url": "http://127.0.0.1:8080/api/v3"}
     cli._banner({**ready, "admin_url": None}, out)
     assert "http://127.0.0.1:8080/login/oauth/authorize" in out.getvalue()
+
+
+def test_sessions_and_codes_are_bounded(store, monkeypatch):
+    from fake_ghe.store import webflow
+
+    monkeypatch.setattr(webflow, "MAX_SESSIONS", 3)
+    monkeypatch.setattr(webflow, "MAX_CODES", 3)
+    first, _ = store.web_session(None)
+    for _ in range(3):
+        store.web_session(None)
+    assert store.web_session(first)[0] != first  # forgotten: a new session
+    codes = [store.authorize("octocat", CLIENT_ID) for _ in range(4)]
+    assert exchange_code_error(store, codes[0]) == "bad_verification_code"
+    assert store.exchange_code(CLIENT_ID, SECRET, codes[3], None).client_id == CLIENT_ID
+
+
+def exchange_code_error(store: Store, code: str) -> str:
+    with pytest.raises(WebFlowError) as raised:
+        store.exchange_code(CLIENT_ID, SECRET, code, None)
+    return raised.value.error

@@ -27,6 +27,12 @@ CODE_LIFETIME = timedelta(minutes=10)
 TOKENS_PER_SCOPES = 10
 
 
+# [decision] Bounds, so a client that never keeps cookies or never exchanges its codes cannot
+# grow the fake without end: beyond them the oldest session or code is forgotten.
+MAX_SESSIONS = 10_000
+MAX_CODES = 10_000
+
+
 class WebFlowError(DomainError):
     """A documented OAuth error (``error`` is its code, e.g. ``redirect_uri_mismatch``)."""
 
@@ -89,6 +95,8 @@ class WebFlow(SignIn):
             new_id = secrets.token_urlsafe(32)
             session = WebSession(csrf=secrets.token_urlsafe(32))
             self._web_sessions[new_id] = session
+            if len(self._web_sessions) > MAX_SESSIONS:
+                del self._web_sessions[next(iter(self._web_sessions))]
             return new_id, session
 
     def end_web_session(self, session_id: str) -> None:
@@ -162,9 +170,14 @@ class WebFlow(SignIn):
             problem = rules.scopes_problem(wanted)
             if problem is not None:
                 raise InvalidInput(problem)
+            now = self.clock.now()
+            for old in [c for c, p in self._codes.items() if now >= p.expires_at]:
+                del self._codes[old]
+            if len(self._codes) >= MAX_CODES:
+                del self._codes[next(iter(self._codes))]
             code = secrets.token_hex(10)
             self._codes[code] = PendingCode(
-                user.id, app.client_id, wanted, redirect_uri, self.clock.now() + CODE_LIFETIME
+                user.id, app.client_id, wanted, redirect_uri, now + CODE_LIFETIME
             )
             return code
 
