@@ -12,7 +12,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from . import auth, faults, redact, scopes
+from . import auth, edge, faults, redact, scopes
 from .api import context, routes
 from .api.routes import Access, Kind
 from .config import Config
@@ -71,10 +71,17 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
         g.request_id = next(request_ids)
         g.principal = None
         g.rate_limit = None
-        if is_admin(request.path):
+        admin_request = is_admin(request.path)
+        refused = edge.check(fake.config, admin_request)
+        if refused is not None:
+            return refused
+        if admin_request:
             # The admin API and state page control the fake: no GHE auth, and no fault or
-            # hook may stand between a user and the endpoint that clears it.
-            return None
+            # hook may stand between a user and the endpoint that clears it. Only the guard
+            # that keeps other sites and other machines out of it comes first.
+            from .admin import guard
+
+            return guard.admit(fake.config)
         fault = fake.faults.take(request.method, request.path, _api_path(request.path))
         if fault is not None:
             answer = _fire(fault)
@@ -152,6 +159,8 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
         original = getattr(error, "original_exception", None)
         if isinstance(original, Exception):
             return unexpected(original)
+        if error.code == 413:  # a chunked body that ran past the limit while read
+            return edge.too_large()
         # Flask's 405 for a method a path lacks: GHE said 404, and clients rely on it.
         if error.code in (404, 405):
             return domain_error(NotFound())
@@ -263,4 +272,4 @@ def redacted_path() -> str:
     shown = routes.masked(route, request.path) if route else routes.mask_path(request.path)
     if request.query_string:
         shown += "?" + redact.query(request.query_string.decode("latin-1"))
-    return shown
+    return redact.token_shaped(shown)

@@ -10,13 +10,19 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
+from .config import MAX_ADMIN_BODY, MAX_BODY
 
 READY = "ready"
+# Kept in step with fake_ghe.journal and fake_ghe.server (checked by the tests), which this
+# module does not import until it serves: `fake-ghe --help` stays fast.
+JOURNAL_LIMIT = 10_000
+DEFAULT_TIMEOUT = 30.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +70,49 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-admin",
         action="store_true",
         help="leave out the admin API and state page under /_fake_ghe/",
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="require Authorization: Bearer TOKEN on every admin request; needed to keep the "
+        "admin API on when --host is not a loopback address",
+    )
+    serve.add_argument(
+        "--admin-host",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="also answer admin requests sent to this Host name (besides loopback, localhost "
+        "and --hostname); repeatable",
+    )
+    serve.add_argument(
+        "--max-body",
+        metavar="BYTES",
+        type=_positive_int,
+        default=MAX_BODY,
+        help=f"refuse GHE API request bodies larger than this with 413 (default {MAX_BODY})",
+    )
+    serve.add_argument(
+        "--max-admin-body",
+        metavar="BYTES",
+        type=_positive_int,
+        default=MAX_ADMIN_BODY,
+        help=f"the same for the admin API (default {MAX_ADMIN_BODY})",
+    )
+    serve.add_argument(
+        "--journal-limit",
+        metavar="N",
+        type=_positive_int,
+        default=JOURNAL_LIMIT,
+        help=f"keep the newest N calls, events and SMS codes; count the rest (default "
+        f"{JOURNAL_LIMIT})",
+    )
+    serve.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_positive_float,
+        default=DEFAULT_TIMEOUT,
+        help=f"drop a connection idle or stalled this long (default {DEFAULT_TIMEOUT:g})",
     )
     serve.add_argument(
         "--quiet", action="store_true", help="no banner and no request log on stderr"
@@ -122,7 +171,7 @@ def serve(args: argparse.Namespace) -> int:
     from .config import DEFAULT_HOSTNAME
     from .fake import FakeGHE
     from .scenario import DEMO_SCENARIO, ScenarioError
-    from .server import PortInUse
+    from .server import PortInUse, is_loopback
 
     url_file = Path(args.url_file) if args.url_file else None
     if url_file is not None:
@@ -135,6 +184,21 @@ def serve(args: argparse.Namespace) -> int:
             _cannot_write(url_file, error)
             return 1
 
+    remote = not is_loopback(args.host)
+    admin = not args.no_admin and (not remote or args.admin_token is not None)
+    if remote:
+        # Always said, --quiet or not: this fake hands out tokens, secrets and OTP codes.
+        print(
+            f"fake-ghe: WARNING: listening on {args.host}, not on loopback: other machines can "
+            "reach this fake GHE and sign in as its users."
+            + (
+                " The admin API and state page are off (give --admin-token to turn them on)."
+                if not admin and not args.no_admin
+                else ""
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
     try:
         # What the admin API's reset returns to is what this builds: the same FakeGHE a test
         # would make, so the command and the library cannot drift apart.
@@ -143,19 +207,29 @@ def serve(args: argparse.Namespace) -> int:
             scenario=None if args.empty else (args.scenario or DEMO_SCENARIO),
             seed=_seed(args.seed),
             frozen_at=args.freeze_time,
-            admin=not args.no_admin,
+            admin=admin,
         )
     except ScenarioError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print("fake-ghe: the scenario was not loaded; not serving", file=sys.stderr)
         return 1
+    fake.runtime.config = replace(
+        fake.config,
+        admin_token=args.admin_token,
+        admin_hosts=tuple(args.admin_host),
+        max_body=args.max_body,
+        max_admin_body=args.max_admin_body,
+    )
+    fake.store.journal.set_limit(args.journal_limit)
     if not args.quiet:
         _log_requests(fake.flask_app, sys.stderr)
 
     try:
         # Without --hostname, url fields name the Host each request was sent to.
         fake.serve(args.host, args.port, keep_hostname=args.hostname is not None)
+        assert fake.server is not None
+        fake.server.timeout = args.timeout
     except PortInUse as error:
         # strerror is the whole sentence; str() would prefix "[Errno 98]".
         print(f"fake-ghe: {error.strerror or error}", file=sys.stderr)
@@ -169,6 +243,8 @@ def serve(args: argparse.Namespace) -> int:
             "pid": os.getpid(),
             "version": __version__,
         }
+        if remote:
+            ready["listening"] = fake.server.bound  # where other machines reach it
         print(json.dumps(ready), flush=True)
         if not args.quiet:
             _banner(ready, sys.stderr)
@@ -199,6 +275,26 @@ def _seed(raw: str | None) -> int | str | None:
         return int(raw)
     except ValueError:
         return raw
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {raw!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {raw!r}")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {raw!r}")
+    return value
 
 
 def _port(raw: str) -> int:
@@ -257,6 +353,8 @@ def _cannot_write(path: Path, error: OSError) -> None:
 
 def _banner(ready: dict[str, Any], out: TextIO) -> None:
     lines = [f"fake-ghe {__version__}: GHE 2.18 API at {ready['api_url']}"]
+    if "listening" in ready:
+        lines.append(f"  listening on {ready['listening']}: reachable from other machines")
     if ready["admin_url"]:
         lines.append(f"  state page and admin API: {ready['admin_url']}")
     lines.append(f"  OAuth web flow sign-in starts at: {ready['url']}/login/oauth/authorize")

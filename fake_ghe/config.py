@@ -16,6 +16,11 @@ API_PREFIX = "/api/v3"
 ENTERPRISE_VERSION = "2.18.0"
 # Where an in-process fake answers unless told otherwise (the pytest plugin's default too).
 DEFAULT_HOSTNAME = "ghe.example.com"
+# [decision] Request bodies larger than this get 413 unread: every GHE 2.18 body of this API is
+# a few hundred bytes; 1 MiB leaves room for any client and none for a memory blow-up.
+MAX_BODY = 1024 * 1024
+# The admin API takes scenarios (the reader looks at 1 MiB of one) and faults with bodies.
+MAX_ADMIN_BODY = 8 * 1024 * 1024
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 
 
@@ -33,11 +38,23 @@ class Config:
     api_prefix: str = API_PREFIX
     enterprise_version: str = ENTERPRISE_VERSION
     admin: bool = True
+    # Host names (besides loopback, localhost and ``hostname``) the admin API answers to: it
+    # refuses any other Host, so a page on another site cannot reach it by DNS rebinding.
+    admin_hosts: tuple[str, ...] = ()
+    # When set, every admin request must carry ``Authorization: Bearer TOKEN``.
+    admin_token: str | None = None
+    max_body: int = MAX_BODY
+    max_admin_body: int = MAX_ADMIN_BODY
 
     def web_root(self, request_host: str, request_scheme: str) -> str:
         if self.hostname:
             return f"{self.scheme}://{self.hostname}"
         return f"{request_scheme}://{request_host}"
+
+
+def valid_host(value: str) -> bool:
+    """Whether ``value`` is a ``Host`` header a URL can be built from: ``host[:port]``."""
+    return bool(_HOST.fullmatch(value))
 
 
 def split_hostname(value: str, scheme: str = "https") -> tuple[str, str]:

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 SECRET_QUERY_KEYS = frozenset({"access_token", "client_secret", "password"})
+# Anything shaped like a token (40 hex characters, alone), wherever it sits in a path or a
+# query: a client that puts a token where no route expects one (``/user/TOKEN``,
+# ``/authorizations/TOKEN``, ``tokens/TOKEN/x``, ``?token=``) still sent a real token.
+# A longer run of hex is masked too: "a" + TOKEN still holds the token.
+_TOKEN_SHAPED = re.compile(r"[0-9a-fA-F]{40,}")
 
 
 def mask(token: str) -> str:
     """A token as GHE itself shows one: its last eight characters."""
     return "***" + token[-8:] if len(token) > 8 else "***"
+
+
+def token_shaped(value: str) -> str:
+    """``value`` with every token-shaped run of 40 (or more) hex characters masked."""
+    return _TOKEN_SHAPED.sub(lambda found: mask(found.group()), value)
 
 
 def path(value: str) -> str:
@@ -20,13 +31,14 @@ def path(value: str) -> str:
     """
     from .api import routes  # the route table imports Flask and the API: only when needed
 
-    return routes.mask_path(value)
+    return token_shaped(routes.mask_path(value))
 
 
 def query(value: str) -> str:
     """A query string with secret parameters (``access_token=``, ...) masked."""
     pairs = parse_qsl(value, keep_blank_values=True)
-    return urlencode([(k, "***" if k in SECRET_QUERY_KEYS else v) for k, v in pairs], safe="*")
+    shown = [(k, "***" if k in SECRET_QUERY_KEYS else token_shaped(v)) for k, v in pairs]
+    return token_shaped(urlencode(shown, safe="*"))
 
 
 def url(value: str) -> str:

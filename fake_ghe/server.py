@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -23,10 +24,25 @@ class PortInUse(FakeGHEError, OSError):
     """The address is taken (werkzeug itself would print and ``sys.exit(1)``)."""
 
 
+# [decision] Seconds a connection may sit idle or stalled (headers or body half sent, an answer
+# not read) before the server drops it: a stalled client must not hold a thread forever.
+DEFAULT_TIMEOUT = 30.0
+
+
 class QuietHandler(WSGIRequestHandler):
     # One log line per request costs ~12% of throughput and floods test output.
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` keeps the server to this machine."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def dropping_connections(app: WSGIApp) -> WSGIApp:
@@ -73,9 +89,13 @@ class LiveServer:
         *,
         quiet: bool = True,
         poll_interval: float = 0.05,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self.host = host
         self._poll_interval = poll_interval
+        # A class of its own, so that this server's timeout is not every server's.
+        base = QuietHandler if quiet else WSGIRequestHandler
+        self._handler: type[WSGIRequestHandler] = type("Handler", (base,), {"timeout": timeout})
         listener = bind(host, port)
         try:
             self._server: BaseWSGIServer = make_server(
@@ -83,13 +103,31 @@ class LiveServer:
                 listener.getsockname()[1],
                 dropping_connections(app),
                 threaded=True,
-                request_handler=QuietHandler if quiet else None,
+                request_handler=self._handler,
                 fd=listener.fileno(),
             )
         finally:
             listener.close()  # make_server keeps its own duplicate of the descriptor
         self.port: int = self._server.port
         self._thread: threading.Thread | None = None
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a connection may stay idle or stalled before it is dropped."""
+        value: float = self._handler.timeout  # type: ignore[assignment]
+        return value
+
+    @timeout.setter
+    def timeout(self, seconds: float) -> None:
+        # socketserver's StreamRequestHandler applies it to each new connection's socket;
+        # werkzeug treats the socket.timeout that follows as a client that went away.
+        self._handler.timeout = seconds
+
+    @property
+    def bound(self) -> str:
+        """``HOST:PORT`` as bound: ``0.0.0.0:PORT`` listens on every interface."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
 
     @property
     def root_url(self) -> str:

@@ -262,13 +262,24 @@ def test_different_seeds_give_different_tokens(serve):
 
 
 def test_http_hostname_and_wildcard_host(serve):
-    served = serve("--empty", "--quiet", "--host", "0.0.0.0", "--hostname", "http://ghe.test:8080")
+    served = serve(
+        "--empty",
+        "--quiet",
+        "--host",
+        "0.0.0.0",
+        "--hostname",
+        "http://ghe.test:8080",
+        "--admin-token",
+        "sesame",  # beyond loopback, the admin API is off without one
+    )
     assert served.url.startswith("http://127.0.0.1:")  # where a client can connect
-    requests.post(
+    loaded = requests.post(
         served.url + "/_fake_ghe/scenario",
         data="users: [{login: a, password: b}]",
+        headers={"Authorization": "Bearer sesame"},
         timeout=5,
     )
+    assert loaded.status_code == 200
     made = requests.post(
         served.url + "/api/v3/authorizations", auth=("a", "b"), json={"note": "n"}, timeout=5
     )

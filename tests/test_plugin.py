@@ -287,9 +287,9 @@ def test_closest_marker_wins_and_a_mapping_is_a_scenario(pytester: pytest.Pytest
 
 
 def test_ini_options_and_the_command_line(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".yaml", ini=OTHER_SCENARIO.format(login="from_ini"))
-    pytester.makefile(".yaml", cli=OTHER_SCENARIO.format(login="from_cli"))
-    pytester.makefile(".yaml", marked=OTHER_SCENARIO.format(login="from_marker"))
+    pytester.makefile(".yaml", ini=OTHER_SCENARIO.format(login="from-ini"))
+    pytester.makefile(".yaml", cli=OTHER_SCENARIO.format(login="from-cli"))
+    pytester.makefile(".yaml", marked=OTHER_SCENARIO.format(login="from-marker"))
     pytester.makeini(
         """
         [pytest]
@@ -317,14 +317,14 @@ def test_ini_options_and_the_command_line(pytester: pytest.Pytester) -> None:
 
         @pytest.mark.fake_ghe(scenario="marked.yaml", hostname="ghe.marked")
         def test_marker_beats_both(fake_ghe):
-            assert [u.login for u in fake_ghe.users()] == ["from_marker"]
+            assert [u.login for u in fake_ghe.users()] == ["from-marker"]
             assert fake_ghe.base_url == "https://ghe.marked/api/v3"
         """
     )
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EXPECTED_LOGIN", "from_ini")
+        patch.setenv("EXPECTED_LOGIN", "from-ini")
         run(pytester).assert_outcomes(passed=3)
-        patch.setenv("EXPECTED_LOGIN", "from_cli")
+        patch.setenv("EXPECTED_LOGIN", "from-cli")
         run(pytester, "--fake-ghe-scenario", "cli.yaml").assert_outcomes(passed=3)
 
 
@@ -357,11 +357,11 @@ def test_scenario_files_are_read_once_per_session_unless_changed(
         @pytest.mark.fake_ghe("s.yaml")
         def test_changed_file_is_read_again(fake_ghe, request):
             assert READS == ["s.yaml"]
-            Path("s.yaml").write_text("users: [{login: second_version, password: pw}]")
+            Path("s.yaml").write_text("users: [{login: second-version, password: pw}]")
 
         @pytest.mark.fake_ghe("s.yaml")
         def test_sees_the_change(fake_ghe):
-            assert [u.login for u in fake_ghe.users()] == ["second_version"]
+            assert [u.login for u in fake_ghe.users()] == ["second-version"]
             assert READS == ["s.yaml", "s.yaml"]
         """
     )
@@ -676,7 +676,7 @@ def test_settings_fixture_can_be_overridden(pytester: pytest.Pytester) -> None:
         @pytest.fixture
         def fake_ghe_settings():
             return FakeGHESettings(
-                scenario={"users": [{"login": "from_conftest", "password": "pw"}]},
+                scenario={"users": [{"login": "from-conftest", "password": "pw"}]},
                 hostname="decided.in.python",
             )
         """
@@ -685,7 +685,7 @@ def test_settings_fixture_can_be_overridden(pytester: pytest.Pytester) -> None:
         """
         def test_x(fake_ghe):
             assert fake_ghe.base_url == "https://decided.in.python/api/v3"
-            assert [u.login for u in fake_ghe.users()] == ["from_conftest"]
+            assert [u.login for u in fake_ghe.users()] == ["from-conftest"]
         """
     )
     run(pytester).assert_outcomes(passed=1)

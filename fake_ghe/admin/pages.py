@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..api import context
@@ -30,6 +30,34 @@ bp = Blueprint(
     static_url_path="/static",
 )
 bp.before_request(guard.same_origin_only)
+
+
+# [decision] Neither page runs script, and no other page may frame them: a framed Revoke
+# button is one click away from a grant deleted by someone else's page (clickjacking).
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+LINK_SCHEMES = ("http", "https")
+
+
+@bp.after_request
+def security_headers(response: Response) -> Response:
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+@bp.app_template_test("link")
+def is_link(value: object) -> bool:
+    """Only an http(s) URL becomes a link: a ``javascript:`` or ``data:`` app url would run
+    on click with the page's rights. Anything else is shown as text."""
+    if not isinstance(value, str):
+        return False
+    scheme, sep, _ = value.strip().partition(":")
+    return bool(sep) and scheme.lower() in LINK_SCHEMES and value == value.strip()
 
 
 @bp.app_template_filter("last_eight")

@@ -1,0 +1,62 @@
+"""What every request must pass before anything reads it: a usable ``Host`` and a body of a
+bounded size. ``create_app`` runs ``check`` first in its ``before_request``."""
+
+from __future__ import annotations
+
+import io
+from typing import IO
+
+from flask import Response, request
+
+from .config import Config, valid_host
+from .http_errors import DOCS, GHEError
+from .wire import json_response
+
+
+def check(config: Config, admin: bool) -> Response | None:
+    """None when the request may go on; else the 400 or 413 that answers it."""
+    host = request.environ.get("HTTP_HOST")
+    if host is None or not valid_host(host):
+        # Without it there is no absolute url field to build (GHE's answers are full of
+        # them): werkzeug would turn a bad Host into "" and every url into "http:/api/v3/...".
+        # [decision] 400, as nginx in front of GHE answered a request without a valid Host.
+        message = "Missing Host header" if host is None else "Invalid Host header"
+        return json_response(GHEError(message, status=400).body(), 400)
+    limit = config.max_admin_body if admin else config.max_body
+    request.max_content_length = limit
+    length = request.content_length
+    if length is not None and length > limit:
+        # Refused from the header alone: not one byte of the body is read.
+        return too_large(limit)
+    if length is None and request.environ.get("wsgi.input_terminated"):
+        # Chunked (no Content-Length): read at most one byte past the limit, then answer from
+        # what came. werkzeug's own limit would silently cut such a body short instead.
+        body = _read_at_most(request.environ["wsgi.input"], limit + 1)
+        if len(body) > limit:
+            return too_large(limit)
+        request.environ["wsgi.input"] = io.BytesIO(body)
+        request.environ["CONTENT_LENGTH"] = str(len(body))
+        request.environ.pop("wsgi.input_terminated", None)
+        request.__dict__.pop("stream", None)  # in case anything looked at it already
+    return None
+
+
+def _read_at_most(stream: IO[bytes], size: int) -> bytes:
+    parts: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        part = stream.read(min(remaining, 65536))
+        if not part:
+            break
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)
+
+
+def too_large(limit: int | None = None) -> Response:
+    """413 in GHE's shape. [decision] GHE's own message for this is not recorded."""
+    limit = limit if limit is not None else request.max_content_length
+    message = "Request body too large"
+    if limit is not None:
+        message += f" (the limit is {limit} bytes)"
+    return json_response({"message": message, "documentation_url": DOCS}, 413)
