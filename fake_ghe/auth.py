@@ -74,6 +74,8 @@ def password_user(store: Store, headers: HeaderLookup, *, sends_sms: bool = Fals
         raise PasswordRequired()
     user = store.user(creds.username)
     if user is None:
+        # Locked out and counted like a user: the answer never tells whether a login exists.
+        store.fail_unknown_login(creds.username)
         raise BadCredentials()
     store.ensure_not_locked(user)
     if not store.check_password(user, creds.secret):
@@ -96,6 +98,11 @@ def check_second_factor(
     code = headers.get("X-GitHub-OTP", "") or ""
     if code and store.verify_otp(user, code):
         return
+    if code:
+        # [decision] A wrong code counts like a wrong password: without it, a client holding
+        # the password could try every six-digit code. (No code at all is the first step of
+        # every two-factor sign-in, and is not counted.)
+        store.note_failed_login(user)
     if user.two_factor.type == "sms" and sends_sms:
         # GHE texts a code only when a token would be created. [GHE_BEHAVIOR: doc]
         store.send_sms_code(user)
@@ -124,6 +131,7 @@ def token_user(store: Store, headers: HeaderLookup) -> tuple[User, Authorization
     if creds.scheme == "basic":
         user = store.user(creds.username)
         if user is None:
+            store.fail_unknown_login(creds.username)
             raise BadCredentials()
         store.ensure_not_locked(user)
         if store.check_password(user, creds.secret):

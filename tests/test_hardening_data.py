@@ -118,3 +118,55 @@ def test_the_default_limit_is_ten_thousand():
     assert DEFAULT_LIMIT == 10_000 and Journal().limit == 10_000
     with pytest.raises(ValueError, match="at least 1"):
         Journal(0)
+
+
+# ------------------------------------------------------------------ lockout (item 10)
+
+LOCKED = {
+    "message": "Maximum number of login attempts exceeded. Please try again later.",
+    "documentation_url": "https://developer.github.com/enterprise/2.18/v3",
+}
+
+
+def test_wrong_otp_codes_count_toward_the_lockout():
+    scenario = parse_scenario_text(
+        "users: [{login: hubot, password: hubot-pass, two_factor: app}]", "s.yaml"
+    )
+    with FakeGHE(scenario=scenario, lockout_threshold=5).serve() as fake:
+        url = fake.base_url + "/authorizations"
+        creds = ("hubot", "hubot-pass")
+        # No code at all: the first step of every two-factor sign-in, not a failure.
+        for _ in range(6):
+            assert requests.get(url, auth=creds, timeout=5).status_code == 401
+        assert fake.store.user("hubot").failed_logins == []
+        wrong = "000000" if fake.otp("hubot") != "000000" else "111111"
+        for _ in range(5):
+            answer = requests.get(url, auth=creds, headers={"X-GitHub-OTP": wrong}, timeout=5)
+            assert answer.status_code == 401
+        # Locked now, even with the right password and the right code.
+        right = {"X-GitHub-OTP": fake.otp("hubot")}
+        answer = requests.get(url, auth=creds, headers=right, timeout=5)
+        assert (answer.status_code, answer.json()) == (403, LOCKED)
+        fake.clock.advance(hours=1, seconds=1)
+        right = {"X-GitHub-OTP": fake.otp("hubot")}
+        assert requests.get(url, auth=creds, headers=right, timeout=5).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/authorizations", "/user", "/meta"])
+def test_unknown_logins_lock_out_exactly_like_known_ones(path):
+    scenario = parse_scenario_text("users: [{login: octocat, password: pw}]", "s.yaml")
+    with FakeGHE(scenario=scenario, lockout_threshold=3).serve() as fake:
+        url = fake.base_url + path
+
+        def story(login: str) -> list[tuple[int, object]]:
+            answers = [requests.get(url, auth=(login, "wrong"), timeout=5) for _ in range(4)]
+            return [(answer.status_code, answer.json()) for answer in answers]
+
+        known, unknown = story("octocat"), story("nobody")
+        assert known == unknown  # the same answers: nothing says which login exists
+        assert unknown[-1] == (403, LOCKED)
+        assert unknown[0][0] == 401
+        # Case-insensitive, as logins are; a reset forgets it.
+        assert requests.get(url, auth=("NoBody", "x"), timeout=5).status_code == 403
+        fake.reset()
+        assert requests.get(url, auth=("nobody", "x"), timeout=5).status_code == 401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import datetime
 
 from .. import totp
 from ..errors import FieldProblem, InvalidInput, LoginLocked
@@ -18,11 +19,27 @@ def secrets_equal(given: str, expected: str) -> bool:
     )
 
 
+class _Stranger:
+    """The failed sign-ins of a login no user holds: counted and locked exactly like a user's,
+    so the answers never tell an attacker which logins exist. [decision]"""
+
+    __slots__ = ("failed_logins", "locked_until")
+
+    def __init__(self) -> None:
+        self.failed_logins: list[datetime] = []
+        self.locked_until: datetime | None = None
+
+
 class SignIn(State):
+    def _reset_extras(self) -> None:
+        super()._reset_extras()
+        # login (lower case) -> its failures; bounded like the journals, oldest dropped.
+        self._strangers: dict[str, _Stranger] = {}
+
     def check_password(self, user: User, password: str) -> bool:
         return secrets_equal(password, user.password)
 
-    def ensure_not_locked(self, user: User) -> None:
+    def ensure_not_locked(self, user: User | _Stranger) -> None:
         """Raise LoginLocked while ``user`` is locked out, whatever password was given."""
         with self.lock:
             if user.locked_until is not None:
@@ -30,8 +47,9 @@ class SignIn(State):
                     raise LoginLocked()
                 user.locked_until = None
 
-    def note_failed_login(self, user: User) -> None:
-        """Count a wrong password; enough of them within the window lock the login."""
+    def note_failed_login(self, user: User | _Stranger) -> None:
+        """Count a wrong password (or a wrong two-factor code); enough of them within the
+        window lock the login."""
         with self.lock:
             now = self.clock.now()
             recent = [at for at in user.failed_logins if now - at < self.lockout_window]
@@ -40,6 +58,19 @@ class SignIn(State):
                 user.locked_until = now + self.lockout_window
                 recent = []
             user.failed_logins = recent
+
+    def fail_unknown_login(self, login: str) -> None:
+        """A sign-in as ``login``, which no user holds: LoginLocked if that login is locked
+        out, else the attempt is counted like a wrong password (the caller then answers Bad
+        credentials, as for a user)."""
+        with self.lock:
+            key = login.lower()
+            stranger = self._strangers.pop(key, None) or _Stranger()
+            self._strangers[key] = stranger  # newest last: the oldest go first
+            while len(self._strangers) > self.journal.limit:
+                del self._strangers[next(iter(self._strangers))]
+            self.ensure_not_locked(stranger)
+            self.note_failed_login(stranger)
 
     def verify_otp(self, user: User, code: str) -> bool:
         assert user.two_factor is not None
