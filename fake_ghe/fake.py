@@ -28,7 +28,7 @@ from .config import DEFAULT_HOSTNAME, Config, split_hostname
 from .controls import Controls
 from .errors import FakeGHEError, NotFound, NotNow
 from .model import Authorization, OAuthApp, User
-from .runtime import Baseline, Runtime, Settings, as_window
+from .runtime import Baseline, RecordedError, Runtime, Settings, as_window
 from .scenario import Loaded, Source, load_scenario, read_scenario
 from .store import LOCKOUT_THRESHOLD, LOCKOUT_WINDOW, Store
 
@@ -246,7 +246,11 @@ class FakeGHE(Controls):
         """Raise ``FakeServerError`` with their tracebacks if the fake failed internally."""
         __tracebackhide__ = True
         errors = list(self.errors)
+        dropped = self.runtime.errors.dropped
         self.errors.clear()
+        if dropped:
+            # Bounded (fake_ghe.runtime.ServerErrors): the first ones whole, the rest counted.
+            errors.append(RecordedError(f"and {dropped} more server error(s) not kept"))
         if errors:
             raise FakeServerError(errors)
 

@@ -10,16 +10,60 @@ holding only the scenario's own ``created`` events.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from . import totp
 from .clock import utc
 from .config import Config
-from .errors import UsageError
+from .errors import FakeGHEError, UsageError
 from .faults import Faults
 from .scenario import Scenario, ScenarioError, load_scenario
 from .store import LOCKOUT_THRESHOLD, LOCKOUT_WINDOW, Store
+
+# [decision] Server errors kept whole (exception and traceback) until check() reads them; the
+# rest are counted. One is enough to fail a test; a long `fake-ghe serve` keeps no more.
+ERRORS_KEPT = 20
+
+
+class RecordedError(FakeGHEError):
+    """A server error as text only: what a reset leaves of one that ``check()`` has not read
+    yet, so that its traceback still fails the test that caused it, while the frames, request
+    and body it held are freed."""
+
+
+class ServerErrors(list[BaseException]):
+    """Exceptions raised inside the fake while answering: the first ``limit`` kept, the rest
+    counted in ``dropped``. ``clear()`` forgets both."""
+
+    def __init__(self, limit: int = ERRORS_KEPT) -> None:
+        super().__init__()
+        self.limit = limit
+        self.dropped = 0
+
+    def append(self, error: BaseException) -> None:
+        if len(self) >= self.limit:
+            self.dropped += 1
+            return
+        super().append(error)
+
+    def clear(self) -> None:
+        super().clear()
+        self.dropped = 0
+
+    def as_text(self) -> None:
+        """Keep each error as its traceback text only (``RecordedError``); frees the rest."""
+        for index, error in enumerate(self):
+            if isinstance(error, RecordedError):
+                continue
+            text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+            self[index] = RecordedError(f"before a reset of the fake:\n{text.rstrip()}")
+        if self.dropped:
+            note = f"and {self.dropped} more server error(s) not kept (the first {self.limit} are)"
+            if len(self) < self.limit + 1:
+                super().append(RecordedError(note))
+            self.dropped = 0
 
 
 def as_window(value: timedelta | float) -> timedelta:
@@ -113,7 +157,7 @@ class Runtime:
         self.store = store if store is not None else Store()
         self.config = config if config is not None else Config()
         self.faults = Faults()
-        self.errors: list[BaseException] = []
+        self.errors = ServerErrors()
         clock = self.store.clock
         self._baseline = Baseline(
             frozen_at=clock.now() if clock.frozen else None, settings=Settings.of(self.store)
@@ -141,12 +185,14 @@ class Runtime:
         """Back to the baseline: its scenario (ids restart; with a seed, the same tokens), its
         clock and sign-in settings, rate limiting off, no faults, journals restarted.
 
-        ``errors`` are kept: a bug in the fake, even one hit by a request still running from
-        before, must reach ``FakeGHE.check()`` rather than vanish.
+        ``errors`` are kept as their traceback text (``ServerErrors.as_text``): the memory
+        they held is freed, but a bug in the fake, even one hit by a request still running
+        from before, must reach ``FakeGHE.check()`` rather than vanish.
         """
         # First, outside the store lock: requests sleeping in a slow fault wake up and drop
         # their connection, so they cannot change the state that comes next.
         self.faults.reset()
+        self.errors.as_text()
         with self.store.lock:
             self._restore(self._baseline)
 
@@ -158,6 +204,7 @@ class Runtime:
         (``ScenarioError``), the old baseline stays, and the fake is reset to it.
         """
         self.faults.reset()
+        self.errors.as_text()
         with self.store.lock:
             try:
                 self._restore(baseline)

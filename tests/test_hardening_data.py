@@ -11,6 +11,8 @@ import requests
 from fake_ghe import FakeGHE
 from fake_ghe.scenario import parse_scenario_text
 
+from .plugin_support import run
+
 OCTOCAT = ("octocat", "s3cret-Passw0rd")
 SCENARIO = """\
 users:
@@ -170,3 +172,63 @@ def test_unknown_logins_lock_out_exactly_like_known_ones(path):
         assert requests.get(url, auth=("NoBody", "x"), timeout=5).status_code == 403
         fake.reset()
         assert requests.get(url, auth=("nobody", "x"), timeout=5).status_code == 401
+
+
+# ------------------------------------------------------------------ server errors (item 6)
+
+
+def test_server_errors_are_bounded_and_freed_by_reset_yet_reach_check(served, monkeypatch):
+    from fake_ghe import FakeServerError
+    from fake_ghe.runtime import ERRORS_KEPT, RecordedError
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("store is broken")
+
+    monkeypatch.setattr(served.store, "list_authorizations", broken)
+    url = served.base_url + "/authorizations"
+    body = b'{"note": "' + b"x" * 500_000 + b'"}'
+    for _ in range(ERRORS_KEPT + 5):
+        answer = requests.get(url, auth=OCTOCAT, data=body, timeout=5)
+        assert answer.status_code == 500
+    assert len(served.errors) == ERRORS_KEPT and served.runtime.errors.dropped == 5
+    assert requests.post(served.root_url + "/_fake_ghe/reset", timeout=5).status_code == 200
+    # Text only now: no frames, requests or bodies held; the tracebacks are all still there.
+    assert all(isinstance(error, RecordedError) for error in served.errors)
+    assert all(error.__traceback__ is None for error in served.errors)
+    with pytest.raises(FakeServerError) as raised:
+        served.check()
+    message = str(raised.value)
+    assert message.count("RuntimeError: store is broken") == ERRORS_KEPT
+    assert "and 5 more server error(s) not kept" in message
+    assert 'in broken\n    raise RuntimeError("store is broken")' in message
+    assert served.errors == []
+
+
+def test_the_plugin_still_fails_the_test_that_caused_an_error_it_then_reset(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import requests
+
+        def test_breaks_then_resets(fake_ghe_server, monkeypatch):
+            fake_ghe_server.add_user("octocat", "pw")
+
+            def broken(*args, **kwargs):
+                raise RuntimeError("store is broken")
+
+            monkeypatch.setattr(fake_ghe_server.store, "list_authorizations", broken)
+            url = fake_ghe_server.url("/authorizations")
+            assert requests.get(url, auth=("octocat", "pw")).status_code == 500
+            admin = fake_ghe_server.root_url + "/_fake_ghe/reset"
+            assert requests.post(admin).status_code == 200
+
+        def test_next_one_is_not_blamed(fake_ghe_server):
+            assert requests.get(fake_ghe_server.url("/meta")).status_code == 200
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*ERROR at teardown of test_breaks_then_resets*", "*RuntimeError: store is broken*"]
+    )
