@@ -257,8 +257,18 @@ def test_redirect_uri_must_be_the_callback_or_under_it(client, redirect_uri, all
 
 def test_a_suspended_app_is_sent_application_suspended(client, store):
     store.oauth_app(CLIENT_ID).suspended = True
-    answer = client.get(authorize_url())
-    assert query(answer.headers["Location"])["error"] == "application_suspended"
+    answer = client.get(authorize_url(redirect_uri=quote(CALLBACK + "/deeper", safe="")))
+    assert answer.headers["Location"].startswith(CALLBACK + "?")
+    assert query(answer.headers["Location"]) == {
+        "error": "application_suspended",
+        "error_description": (
+            "Your application has been suspended. Contact your site administrator."
+        ),
+        "error_uri": (
+            f"{TROUBLE}/troubleshooting-authorization-request-errors/#application-suspended"
+        ),
+        "state": "xyz",
+    }
     with pytest.raises(WebFlowError, match="suspended"):
         store.authorize("octocat", CLIENT_ID)
 

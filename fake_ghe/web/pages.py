@@ -80,7 +80,8 @@ def authorize() -> Response:
             "application_suspended",
             "Your application has been suspended. Contact your site administrator.",
         )
-        return oauth_error(target, suspended, state)
+        # To the registered callback, whatever redirect_uri said. [docs]
+        return oauth_error(app.callback_url or target, suspended, state)
     _, session = web.current()
     user = web.signed_in(session)
     if user is None:
