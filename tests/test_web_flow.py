@@ -165,6 +165,7 @@ def test_two_factor_users_give_their_code(client, store):
     data = {"authenticity_token": form_token(page.text), "return_to": url}
     wrong = client.post("/sessions/two-factor", data={**data, "otp": "000000"})
     assert wrong.status_code == 401 and "Two-factor authentication failed." in wrong.text
+    assert len(store.user("hubot").failed_logins) == 1  # a wrong code counts, as on the API
     right = client.post("/sessions/two-factor", data={**data, "otp": store.otp("hubot")})
     assert right.headers["Location"] == url
     assert "code" in approve(client, url)
@@ -488,3 +489,14 @@ def exchange_code_error(store: Store, code: str) -> str:
     with pytest.raises(WebFlowError) as raised:
         store.exchange_code(CLIENT_ID, SECRET, code, None)
     return raised.value.error
+
+
+def test_an_unknown_login_reads_like_a_wrong_password_and_locks_alike(client, store):
+    store.lockout_threshold = 2
+    page = client.get("/login")
+    data = {"authenticity_token": form_token(page.text), "login": "nobody", "password": "x"}
+    first = client.post("/session", data=data)
+    assert first.status_code == 401 and "Incorrect username or password." in first.text
+    client.post("/session", data=data)
+    locked = client.post("/session", data=data)
+    assert "Too many failed sign in attempts" in locked.text

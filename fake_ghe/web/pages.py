@@ -141,7 +141,13 @@ def sign_in() -> Response:
     login = request.form.get("login", "")
     user = store.user(login)
     failure = BAD_LOGIN
-    if user is not None:
+    if user is None:
+        try:
+            # Counted and locked like a user's, so the page never tells which logins exist.
+            store.fail_unknown_login(login)
+        except LoginLocked:
+            failure = LOCKED
+    else:
         try:
             store.ensure_not_locked(user)
             if store.check_password(user, request.form.get("password", "")):
@@ -173,12 +179,15 @@ def two_factor() -> Response:
         if not web.form_ok():
             return error_page("The form expired: go back and try again.", 422)
         try:
-            # A login locked meanwhile stays locked; a wrong code is not a wrong password,
-            # as with X-GitHub-OTP on the API (fake_ghe.auth). [decision]
+            # A login locked meanwhile stays locked, and a wrong code counts like a wrong
+            # password, as X-GitHub-OTP does on the API (fake_ghe.auth). [decision]
             store.ensure_not_locked(pending)
-            if store.verify_otp(pending, request.form.get("otp", "")):
+            code = request.form.get("otp", "")
+            if code and store.verify_otp(pending, code):
                 session.user_id, session.pending_user_id = pending.id, None
                 return web.go(return_to)
+            if code:
+                store.note_failed_login(pending)
             error = "Two-factor authentication failed."
         except LoginLocked:
             error = LOCKED
