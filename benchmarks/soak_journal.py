@@ -4,11 +4,11 @@ the journal cap is reached.
 Run by hand: ``python3 benchmarks/soak_journal.py`` (about 35 s; loopback only). It starts
 ``fake-ghe serve --empty --quiet --journal-limit 5000`` on 127.0.0.1 (half the default cap, so
 the run stays short; ``--journal-limit 10000`` soaks the default), sends ``--requests`` GET
-requests from many threads (each a new connection, as werkzeug closes every one; each path carries a token and a
-query, so each call entry is a realistic size), and reads the server's resident memory
-(``VmRSS`` from /proc) every ``--every`` requests. Last, it prints how much memory grew from
-the first checkpoint past the cap to the end, per thousand requests, and checks that ``/calls``
-holds exactly the cap and counts the rest as dropped.
+requests from many threads (each a new connection, as werkzeug closes every one; each path
+carries a token and a query, so each call entry is a realistic size), and reads the server's
+resident memory (``VmRSS`` from /proc) every ``--every`` requests. Last, it prints how much
+memory grew from the first checkpoint past the cap to the end, per thousand requests, and
+checks that ``/calls`` holds exactly the cap and counts the rest as dropped.
 """
 
 from __future__ import annotations
