@@ -39,7 +39,9 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Not "no-referrer": Chromium then sends "Origin: null" with the page's own Revoke form,
+    # which the same-origin rule (guard.py) must refuse.
+    "Referrer-Policy": "same-origin",
 }
 LINK_SCHEMES = ("http", "https")
 
