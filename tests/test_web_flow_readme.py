@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from .optional import require
 from .plugin_support import run
+
+# The example site signs in with requests-oauthlib (the clients extra).
+require("clients", "requests_oauthlib")
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
