@@ -22,8 +22,9 @@ from .signin import SignIn, secrets_equal
 
 # "The temporary code will expire after 10 minutes." [docs: Authorizing OAuth Apps, 2.18]
 CODE_LIFETIME = timedelta(minutes=10)
-# "There is a limit of ten tokens that are issued per user/application/scope combination";
-# the oldest goes when an eleventh is made. [docs: Authorizing OAuth Apps, "Multiple tokens"]
+# More than ten tokens of one app for the same user and scopes: the oldest are revoked.
+# [docs: GHES "Token expiration and revocation", read in the 3.0 edition; assumed for 2.18,
+# whose "Authorizing OAuth Apps" allows several tokens per user/app/scopes]
 TOKENS_PER_SCOPES = 10
 
 
