@@ -183,7 +183,9 @@ def _two_factor(report: _Report, value: Any) -> tuple[str | None, str | None]:
         return "app", None
     if isinstance(value, str):
         if value not in TWO_FACTOR_TYPES:
-            report.add("two_factor", f"must be 'app' or 'sms', not {shown(value)}")
+            # A long string here is most likely the TOTP secret itself, one level too high.
+            said = shown(value) if len(value) <= 8 else "a longer string (not repeated)"
+            report.add("two_factor", f"must be 'app' or 'sms', not {said}")
             return None, None
         return value, None
     if isinstance(value, TwoFactor):
