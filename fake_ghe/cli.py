@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -277,14 +277,23 @@ def _seed(raw: str | None) -> int | str | None:
         return raw
 
 
-def _positive_int(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: {raw!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {raw!r}")
-    return value
+def _whole_number(low: int, high: int | None, bounds: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (None: no upper bound)."""
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: {raw!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{bounds}: {raw!r}")
+        return value
+
+    return parse
+
+
+_positive_int = _whole_number(1, None, "must be at least 1")
+_port = _whole_number(0, 65535, "not a TCP port (0 to 65535)")
 
 
 def _positive_float(raw: str) -> float:
@@ -295,16 +304,6 @@ def _positive_float(raw: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {raw!r}")
     return value
-
-
-def _port(raw: str) -> int:
-    try:
-        port = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: {raw!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"not a TCP port (0 to 65535): {raw!r}")
-    return port
 
 
 def _time_argument(raw: str) -> datetime:
