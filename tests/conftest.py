@@ -91,16 +91,20 @@ def store(clock: Clock) -> Store:
     """octocat (password), hubot (TOTP app), monalisa (TOTP sms), and two OAuth apps."""
     store = Store(seed=1234, clock=clock)
     store.add_user("octocat", "s3cret-Passw0rd", name="The Octocat", email="octocat@example.com")
-    store.add_user(
-        "hubot", "hubot-pass", two_factor={"type": "app", "totp_secret": TOTP_SECRET}
+    store.add_user("hubot", "hubot-pass", two_factor={"type": "app", "totp_secret": TOTP_SECRET})
+    store.add_user("monalisa", "mona-pass", two_factor={"type": "sms", "totp_secret": TOTP_SECRET})
+    store.add_app(
+        "my github app",
+        "http://my-github-app.com",
+        client_id=APP_CLIENT_ID,
+        client_secret=APP_SECRET,
     )
-    store.add_user(
-        "monalisa", "mona-pass", two_factor={"type": "sms", "totp_secret": TOTP_SECRET}
+    store.add_app(
+        "other app",
+        "http://other.example.com",
+        client_id=OTHER_CLIENT_ID,
+        client_secret=OTHER_SECRET,
     )
-    store.add_app("my github app", "http://my-github-app.com", client_id=APP_CLIENT_ID,
-                  client_secret=APP_SECRET)
-    store.add_app("other app", "http://other.example.com", client_id=OTHER_CLIENT_ID,
-                  client_secret=OTHER_SECRET)
     return store
 
 

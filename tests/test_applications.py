@@ -49,7 +49,6 @@ SIMPLE_USER_KEYS = [
 ]
 
 
-
 def token_path(token: str, client_id: str = APP_CLIENT_ID) -> str:
     return f"/applications/{client_id}/tokens/{token}"
 
@@ -201,9 +200,7 @@ def test_revoke_leaves_the_users_other_tokens_of_the_app(api):
     assert api.delete(token_path(first["token"]), auth=APP).status_code == 204
 
     assert user_status(api, second["token"]) == 200
-    assert [g["scopes"] for g in api.get("/applications/grants", auth=OCTOCAT).json()] == [
-        ["gist"]
-    ]
+    assert [g["scopes"] for g in api.get("/applications/grants", auth=OCTOCAT).json()] == [["gist"]]
 
 
 def test_revoke_grant_revokes_all_that_users_tokens_of_the_app(api, mallory):

@@ -34,10 +34,24 @@ CREATE_DOCS = f"{DOCS}/oauth_authorizations/#create-a-new-authorization"
 UPDATE_DOCS = f"{DOCS}/oauth_authorizations/#update-an-existing-authorization"
 PERSONAL_APP_URL = f"{DOCS}/oauth_authorizations/"
 PERSONAL_CLIENT_ID = "00000000000000000000"
-INVALID_APP = {"message": "Invalid OAuth application client_id or secret.",
-               "documentation_url": CREATE_DOCS}
-KEYS = ["id", "url", "app", "token", "hashed_token", "token_last_eight", "note", "note_url",
-        "created_at", "updated_at", "scopes", "fingerprint"]
+INVALID_APP = {
+    "message": "Invalid OAuth application client_id or secret.",
+    "documentation_url": CREATE_DOCS,
+}
+KEYS = [
+    "id",
+    "url",
+    "app",
+    "token",
+    "hashed_token",
+    "token_last_eight",
+    "note",
+    "note_url",
+    "created_at",
+    "updated_at",
+    "scopes",
+    "fingerprint",
+]
 STARTED = "2019-09-01T12:00:00Z"
 TOKEN = re.compile(r"[0-9a-f]{40}")
 
@@ -138,7 +152,9 @@ def test_personal_token_requires_a_note(api, store):
     for body in ({}, {"note": ""}, {"note": None}, {"scopes": ["repo"]}):
         answer = api.post("/authorizations", auth=OCTOCAT, json_body=body)
         assert (body, answer.status_code, answer.json()) == (
-            body, 422, failed(error("missing_field", "description"))
+            body,
+            422,
+            failed(error("missing_field", "description")),
         )
     assert store.authorizations() == []
 
@@ -234,8 +250,11 @@ def test_duplicate_fingerprint_for_the_same_app(api, store):
     answer = api.post(
         "/authorizations",
         auth=OCTOCAT,
-        json_body={"client_id": APP_CLIENT_ID, "client_secret": APP_SECRET,
-                   "fingerprint": "laptop-1"},
+        json_body={
+            "client_id": APP_CLIENT_ID,
+            "client_secret": APP_SECRET,
+            "fingerprint": "laptop-1",
+        },
     )
     assert answer.status_code == 422
     assert answer.json() == failed(error("already_exists", "fingerprint"))
@@ -255,13 +274,15 @@ def test_blank_fingerprint_is_null(api):
 
 
 def test_scopes_are_echoed_in_request_order(api, store):
-    for number, (sent, echoed) in enumerate([
-        (["user", "repo", "gist"], ["user", "repo", "gist"]),
-        (["repo", "gist", "repo", "user", "gist"], ["repo", "gist", "user"]),
-        ("public_repo", ["public_repo"]),
-        ([], []),
-        (None, []),
-    ]):
+    for number, (sent, echoed) in enumerate(
+        [
+            (["user", "repo", "gist"], ["user", "repo", "gist"]),
+            (["repo", "gist", "repo", "user", "gist"], ["repo", "gist", "user"]),
+            ("public_repo", ["public_repo"]),
+            ([], []),
+            (None, []),
+        ]
+    ):
         body = personal(api, f"scoped {number}", scopes=sent)
         assert (sent, body["scopes"]) == (sent, echoed)
         assert store.authorization(body["id"]).scopes == echoed
@@ -269,12 +290,36 @@ def test_scopes_are_echoed_in_request_order(api, store):
 
 def test_every_documented_scope_is_accepted(api):
     every = [
-        "repo", "repo:status", "repo_deployment", "public_repo", "repo:invite", "admin:repo_hook",
-        "write:repo_hook", "read:repo_hook", "admin:org", "write:org", "read:org",
-        "admin:public_key", "write:public_key", "read:public_key", "admin:org_hook", "gist",
-        "notifications", "user", "read:user", "user:email", "user:follow", "delete_repo",
-        "write:discussion", "read:discussion", "admin:gpg_key", "write:gpg_key", "read:gpg_key",
-        "site_admin", "admin:pre_receive_hook", "admin:business",
+        "repo",
+        "repo:status",
+        "repo_deployment",
+        "public_repo",
+        "repo:invite",
+        "admin:repo_hook",
+        "write:repo_hook",
+        "read:repo_hook",
+        "admin:org",
+        "write:org",
+        "read:org",
+        "admin:public_key",
+        "write:public_key",
+        "read:public_key",
+        "admin:org_hook",
+        "gist",
+        "notifications",
+        "user",
+        "read:user",
+        "user:email",
+        "user:follow",
+        "delete_repo",
+        "write:discussion",
+        "read:discussion",
+        "admin:gpg_key",
+        "write:gpg_key",
+        "read:gpg_key",
+        "site_admin",
+        "admin:pre_receive_hook",
+        "admin:business",
     ]
     assert personal(api, "all", scopes=every)["scopes"] == every
 
@@ -291,7 +336,9 @@ def test_unknown_scopes_are_refused(api, store):
             "/authorizations", auth=OCTOCAT, json_body={"note": "x", "scopes": scopes}
         )
         assert (scopes, answer.status_code, answer.json()) == (
-            scopes, 422, failed(error("custom", "scopes", f"scopes are invalid: {named}"))
+            scopes,
+            422,
+            failed(error("custom", "scopes", f"scopes are invalid: {named}")),
         )
     assert store.authorizations() == []
 
@@ -330,7 +377,9 @@ def test_list_is_grouped_by_application_ascending_within_a_group(api, store):
     items = answer.json()
     assert [item["id"] for item in items] == [ids[0], ids[2], ids[5], ids[1], ids[4], ids[3]]
     assert [item["app"]["client_id"] for item in items] == [PERSONAL_CLIENT_ID] * 3 + [
-        APP_CLIENT_ID, APP_CLIENT_ID, OTHER_CLIENT_ID
+        APP_CLIENT_ID,
+        APP_CLIENT_ID,
+        OTHER_CLIENT_ID,
     ]
     assert {item["token"] for item in items} == {""}
     assert all(list(item) == KEYS for item in items)
@@ -355,7 +404,10 @@ def test_non_integer_or_unknown_ids_are_not_found(api):
         for method in ("GET", "PATCH", "POST", "DELETE"):
             answer = api.request(method, f"/authorizations/{path}", auth=OCTOCAT, json_body={})
             assert (method, path, answer.status_code, answer.json()) == (
-                method, path, 404, NOT_FOUND
+                method,
+                path,
+                404,
+                NOT_FOUND,
             )
     assert listed_ids(api) == [1]
 
@@ -408,8 +460,9 @@ def test_patch_remove_scopes(api):
 
 def test_patch_single_string_scope(api):
     created = personal(api, scopes=["repo"])
-    answer = api.patch(f"/authorizations/{created['id']}", auth=OCTOCAT,
-                       json_body={"add_scopes": "gist"})
+    answer = api.patch(
+        f"/authorizations/{created['id']}", auth=OCTOCAT, json_body={"add_scopes": "gist"}
+    )
     assert answer.json()["scopes"] == ["repo", "gist"]
 
 
@@ -448,7 +501,8 @@ def test_patch_unknown_scopes(api, clock):
         )
         assert (key, answer.status_code, answer.json()) == (key, 422, expected)
     assert api.get(f"/authorizations/{created['id']}", auth=OCTOCAT).json() == {
-        **created, "token": ""
+        **created,
+        "token": "",
     }
 
 
@@ -462,11 +516,15 @@ def test_patch_note_note_url_and_fingerprint(api, store):
     assert answer.status_code == 200
     body = answer.json()
     assert (body["note"], body["note_url"], body["fingerprint"]) == (
-        "new name", "https://n.example.com", "f1"
+        "new name",
+        "https://n.example.com",
+        "f1",
     )
     # A personal token's app follows its note and note_url.
     assert body["app"] == {
-        "client_id": PERSONAL_CLIENT_ID, "name": "new name", "url": "https://n.example.com"
+        "client_id": PERSONAL_CLIENT_ID,
+        "name": "new name",
+        "url": "https://n.example.com",
     }
     # The old name is free again; the new one is taken.
     assert personal(api, "old name")["note"] == "old name"
@@ -528,11 +586,17 @@ def test_patch_fingerprint_clash_and_get_or_create_follows_the_change(api):
         f"/authorizations/{second['id']}", auth=OCTOCAT, json_body={"fingerprint": "three"}
     )
     assert moved.json()["fingerprint"] == "three"
-    found = api.put(f"/authorizations/clients/{APP_CLIENT_ID}/three", auth=OCTOCAT,
-                    json_body={"client_secret": APP_SECRET})
+    found = api.put(
+        f"/authorizations/clients/{APP_CLIENT_ID}/three",
+        auth=OCTOCAT,
+        json_body={"client_secret": APP_SECRET},
+    )
     assert (found.status_code, found.json()["id"]) == (200, second["id"])
-    fresh = api.put(f"/authorizations/clients/{APP_CLIENT_ID}/two", auth=OCTOCAT,
-                    json_body={"client_secret": APP_SECRET})
+    fresh = api.put(
+        f"/authorizations/clients/{APP_CLIENT_ID}/two",
+        auth=OCTOCAT,
+        json_body={"client_secret": APP_SECRET},
+    )
     assert fresh.status_code == 201
     assert fresh.json()["id"] not in (first["id"], second["id"])
 
@@ -605,9 +669,11 @@ def test_get_or_create_creates_then_returns_the_same(api, store, clock, fingerpr
     if fingerprint:
         path += f"/{fingerprint}"
 
-    created = api.put(path, auth=OCTOCAT, json_body={
-        "client_secret": APP_SECRET, "scopes": ["repo"], "note": "first"
-    })
+    created = api.put(
+        path,
+        auth=OCTOCAT,
+        json_body={"client_secret": APP_SECRET, "scopes": ["repo"], "note": "first"},
+    )
     assert created.status_code == 201
     body = created.json()
     assert TOKEN.fullmatch(body["token"])
@@ -617,9 +683,11 @@ def test_get_or_create_creates_then_returns_the_same(api, store, clock, fingerpr
     assert body["app"]["client_id"] == APP_CLIENT_ID
 
     clock.advance(minutes=1)
-    again = api.put(path, auth=OCTOCAT, json_body={
-        "client_secret": APP_SECRET, "scopes": ["gist"], "note": "second"
-    })
+    again = api.put(
+        path,
+        auth=OCTOCAT,
+        json_body={"client_secret": APP_SECRET, "scopes": ["gist"], "note": "second"},
+    )
     assert again.status_code == 200
     assert "Location" not in again.headers
     assert again.json() == {**body, "token": ""}
@@ -630,8 +698,11 @@ def test_get_or_create_creates_then_returns_the_same(api, store, clock, fingerpr
 def test_get_or_create_without_fingerprint_matches_a_null_one(api):
     plain = app_token(api)
     app_token(api, fingerprint="other")
-    answer = api.put(f"/authorizations/clients/{APP_CLIENT_ID}", auth=OCTOCAT,
-                     json_body={"client_secret": APP_SECRET})
+    answer = api.put(
+        f"/authorizations/clients/{APP_CLIENT_ID}",
+        auth=OCTOCAT,
+        json_body={"client_secret": APP_SECRET},
+    )
     assert answer.status_code == 200
     assert answer.json()["id"] == plain["id"]
     assert answer.json()["token"] == ""
@@ -639,16 +710,22 @@ def test_get_or_create_without_fingerprint_matches_a_null_one(api):
 
 def test_get_or_create_fingerprint_in_the_body(api):
     marked = app_token(api, fingerprint="from-body")
-    answer = api.put(f"/authorizations/clients/{APP_CLIENT_ID}", auth=OCTOCAT,
-                     json_body={"client_secret": APP_SECRET, "fingerprint": "from-body"})
+    answer = api.put(
+        f"/authorizations/clients/{APP_CLIENT_ID}",
+        auth=OCTOCAT,
+        json_body={"client_secret": APP_SECRET, "fingerprint": "from-body"},
+    )
     assert (answer.status_code, answer.json()["id"]) == (200, marked["id"])
 
 
 def test_get_or_create_is_per_app_and_per_user(api, store):
     theirs = store.add_authorization("hubot", APP_CLIENT_ID, fingerprint="fp")
     mine_other_app = app_token(api, OTHER_APP, fingerprint="fp")
-    answer = api.put(f"/authorizations/clients/{APP_CLIENT_ID}/fp", auth=OCTOCAT,
-                     json_body={"client_secret": APP_SECRET})
+    answer = api.put(
+        f"/authorizations/clients/{APP_CLIENT_ID}/fp",
+        auth=OCTOCAT,
+        json_body={"client_secret": APP_SECRET},
+    )
     assert answer.status_code == 201
     assert answer.json()["id"] not in (theirs.id, mine_other_app["id"])
 
@@ -663,19 +740,22 @@ def test_get_or_create_wrong_secret(api, store):
         ("ffffffffffffffffffff", {"client_secret": APP_SECRET}),
         (PERSONAL_CLIENT_ID, {"client_secret": APP_SECRET}),
     ]:
-        for path in (f"/authorizations/clients/{client_id}",
-                     f"/authorizations/clients/{client_id}/f"):
+        for path in (
+            f"/authorizations/clients/{client_id}",
+            f"/authorizations/clients/{client_id}/f",
+        ):
             answer = api.put(path, auth=OCTOCAT, json_body=body)
-            assert (path, body, answer.status_code, answer.json()) == (
-                path, body, 422, INVALID_APP
-            )
+            assert (path, body, answer.status_code, answer.json()) == (path, body, 422, INVALID_APP)
     assert store.authorizations() == []
 
 
 def test_get_or_create_wrong_secret_does_not_reveal_an_existing_token(api):
     app_token(api, fingerprint="fp")
-    answer = api.put(f"/authorizations/clients/{APP_CLIENT_ID}/fp", auth=OCTOCAT,
-                     json_body={"client_secret": "0" * 40})
+    answer = api.put(
+        f"/authorizations/clients/{APP_CLIENT_ID}/fp",
+        auth=OCTOCAT,
+        json_body={"client_secret": "0" * 40},
+    )
     assert answer.status_code == 422
     assert answer.json() == INVALID_APP
 
@@ -689,11 +769,13 @@ def test_get_or_create_is_atomic(api, store):
     def claim() -> None:
         try:
             start.wait(timeout=10)
-            answers.append(api.put(
-                f"/authorizations/clients/{APP_CLIENT_ID}/race",
-                auth=OCTOCAT,
-                json_body={"client_secret": APP_SECRET, "scopes": ["repo"]},
-            ))
+            answers.append(
+                api.put(
+                    f"/authorizations/clients/{APP_CLIENT_ID}/race",
+                    auth=OCTOCAT,
+                    json_body={"client_secret": APP_SECRET, "scopes": ["repo"]},
+                )
+            )
         except BaseException as error:  # surfaced below, not lost in the thread
             failures.append(error)
 
@@ -715,9 +797,7 @@ def test_get_or_create_is_atomic(api, store):
 
 
 def test_another_users_authorization_is_not_found_and_untouched(api, store, clock):
-    theirs = store.add_authorization(
-        "hubot", scopes=["repo"], note="hubot's", fingerprint="fp"
-    )
+    theirs = store.add_authorization("hubot", scopes=["repo"], note="hubot's", fingerprint="fp")
     before = (list(theirs.scopes), theirs.note, theirs.fingerprint, theirs.updated_at)
     clock.advance(minutes=1)
 

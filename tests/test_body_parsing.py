@@ -49,8 +49,9 @@ def seeded(store: Any) -> Any:
 
 
 def state(store: Any) -> list[tuple[Any, ...]]:
-    return [(a.id, a.note, tuple(a.scopes), a.fingerprint, a.note_url)
-            for a in store.authorizations()]
+    return [
+        (a.id, a.note, tuple(a.scopes), a.fingerprint, a.note_url) for a in store.authorizations()
+    ]
 
 
 def test_body_is_json_whatever_the_label(api, store):
@@ -133,7 +134,11 @@ def test_unparseable_bodies(api, store, seeded):
         for method, path in body_endpoints():
             answer = api.request(method, path, auth=OCTOCAT, data=raw)
             assert (raw[:20], method, path, answer.status_code, answer.json()) == (
-                raw[:20], method, path, 400, PARSE_PROBLEM
+                raw[:20],
+                method,
+                path,
+                400,
+                PARSE_PROBLEM,
             )
             assert answer.headers["Content-Type"] == JSON_TYPE
     assert state(store) == [(1, "existing", ("repo",), None, None)]
@@ -144,7 +149,11 @@ def test_json_that_is_not_an_object(api, store, seeded):
         for method, path in body_endpoints():
             answer = api.request(method, path, auth=OCTOCAT, data=raw)
             assert (raw, method, path, answer.status_code, answer.json()) == (
-                raw, method, path, 400, NOT_AN_OBJECT
+                raw,
+                method,
+                path,
+                400,
+                NOT_AN_OBJECT,
             )
     assert state(store) == [(1, "existing", ("repo",), None, None)]
 
@@ -185,49 +194,79 @@ def test_wrongly_typed_fields_on_create(api, store):
     for field, value in WRONG_TYPES:
         answer = api.post("/authorizations", auth=OCTOCAT, json_body={"note": "t", field: value})
         assert (field, value, answer.status_code, answer.json()) == (
-            field, value, 422, invalid(field)
+            field,
+            value,
+            422,
+            invalid(field),
         )
     assert store.authorizations() == []
 
 
 def test_wrongly_typed_client_credentials(api, store):
-    for field, value in [("client_id", 12345), ("client_secret", ["s"]), ("client_id", {}),
-                         ("client_secret", True)]:
+    for field, value in [
+        ("client_id", 12345),
+        ("client_secret", ["s"]),
+        ("client_id", {}),
+        ("client_secret", True),
+    ]:
         body = {"client_id": APP_CLIENT_ID, "client_secret": APP_SECRET, field: value}
         answer = api.post("/authorizations", auth=OCTOCAT, json_body=body)
         assert (field, value, answer.status_code, answer.json()) == (
-            field, value, 422, invalid(field)
+            field,
+            value,
+            422,
+            invalid(field),
         )
-        put = api.put(f"/authorizations/clients/{APP_CLIENT_ID}", auth=OCTOCAT,
-                      json_body={"client_secret": value})
+        put = api.put(
+            f"/authorizations/clients/{APP_CLIENT_ID}",
+            auth=OCTOCAT,
+            json_body={"client_secret": value},
+        )
         assert (value, put.status_code, put.json()) == (value, 422, invalid("client_secret"))
     assert store.authorizations() == []
 
 
 def test_wrongly_typed_fields_on_update(api, store, seeded):
     before = state(store)
-    for field, value in [*WRONG_TYPES, ("add_scopes", 3), ("add_scopes", [None]),
-                         ("remove_scopes", {"a": 1}), ("remove_scopes", [7])]:
+    for field, value in [
+        *WRONG_TYPES,
+        ("add_scopes", 3),
+        ("add_scopes", [None]),
+        ("remove_scopes", {"a": 1}),
+        ("remove_scopes", [7]),
+    ]:
         for method in ("PATCH", "POST"):
             answer = api.request(
                 method, "/authorizations/1", auth=OCTOCAT, json_body={field: value}
             )
             assert (method, field, value, answer.status_code, answer.json()) == (
-                method, field, value, 422, invalid(field, UPDATE_DOCS)
+                method,
+                field,
+                value,
+                422,
+                invalid(field, UPDATE_DOCS),
             )
     assert state(store) == before
 
 
 def test_wrongly_typed_fields_on_get_or_create(api, store):
-    for field, value in [("scopes", 5), ("scopes", [None]), ("note", 1), ("note_url", {}),
-                         ("fingerprint", [1])]:
+    for field, value in [
+        ("scopes", 5),
+        ("scopes", [None]),
+        ("note", 1),
+        ("note_url", {}),
+        ("fingerprint", [1]),
+    ]:
         answer = api.put(
             f"/authorizations/clients/{APP_CLIENT_ID}",
             auth=OCTOCAT,
             json_body={"client_secret": APP_SECRET, field: value},
         )
         assert (field, value, answer.status_code, answer.json()) == (
-            field, value, 422, invalid(field)
+            field,
+            value,
+            422,
+            invalid(field),
         )
     assert store.authorizations() == []
 
@@ -251,8 +290,14 @@ def test_nulls_mean_absent_where_a_value_is_optional(api):
     answer = api.post(
         "/authorizations",
         auth=OCTOCAT,
-        json_body={"note": "nulls", "note_url": None, "fingerprint": None, "scopes": None,
-                   "client_id": None, "client_secret": None},
+        json_body={
+            "note": "nulls",
+            "note_url": None,
+            "fingerprint": None,
+            "scopes": None,
+            "client_id": None,
+            "client_secret": None,
+        },
     )
     assert answer.status_code == 201
     body = answer.json()
@@ -275,11 +320,17 @@ def test_unicode_round_trips_as_utf8(api, store):
     fetched = api.get(f"/authorizations/{body['id']}", auth=OCTOCAT).json()
     assert (fetched["note"], fetched["fingerprint"]) == (note, "指紋")
     # A fingerprint with non-ASCII characters works in the get-or-create path too.
-    found = api.put(f"/authorizations/clients/{APP_CLIENT_ID}/指紋", auth=OCTOCAT,
-                    json_body={"client_secret": APP_SECRET})
+    found = api.put(
+        f"/authorizations/clients/{APP_CLIENT_ID}/指紋",
+        auth=OCTOCAT,
+        json_body={"client_secret": APP_SECRET},
+    )
     assert found.status_code == 201  # an app token: the personal one is in another group
-    again = api.put(f"/authorizations/clients/{APP_CLIENT_ID}/指紋", auth=OCTOCAT,
-                    json_body={"client_secret": APP_SECRET})
+    again = api.put(
+        f"/authorizations/clients/{APP_CLIENT_ID}/指紋",
+        auth=OCTOCAT,
+        json_body={"client_secret": APP_SECRET},
+    )
     assert (again.status_code, again.json()["id"]) == (200, found.json()["id"])
     assert store.authorization(found.json()["id"]).fingerprint == "指紋"
 
@@ -314,8 +365,6 @@ def test_huge_scope_list_names_every_bad_scope(api, store):
 
 
 def test_duplicate_keys_take_the_last_value(api):
-    answer = api.post(
-        "/authorizations", auth=OCTOCAT, data=b'{"note": "first", "note": "second"}'
-    )
+    answer = api.post("/authorizations", auth=OCTOCAT, data=b'{"note": "first", "note": "second"}')
     assert answer.status_code == 201
     assert answer.json()["note"] == "second"

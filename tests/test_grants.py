@@ -31,7 +31,6 @@ MALLORY = ("mallory", "mallory-pass")
 T0 = "2019-09-01T12:00:00Z"
 
 
-
 def personal_token(api: Api, note: str, auth: tuple[str, str] = OCTOCAT, **fields: Any):
     answer = api.post("/authorizations", auth=auth, json_body={"note": note, **fields})
     assert answer.status_code == 201, answer

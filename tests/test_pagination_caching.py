@@ -425,12 +425,22 @@ ODD_REQUESTS = [
     ("POST", "/authorizations", {"auth": OCTOCAT}, b'{"note": "x", "client_id": 7}', 422),
     ("POST", "/authorizations", {"auth": OCTOCAT}, b"NaN", 400),
     ("POST", "/authorizations", {"auth": OCTOCAT}, b'"just a string"', 400),
-    ("POST", "/authorizations", {"auth": OCTOCAT, "Content-Type": "multipart/form-data; "
-     "boundary=x"}, b"--x\r\n", 400),
+    (
+        "POST",
+        "/authorizations",
+        {"auth": OCTOCAT, "Content-Type": "multipart/form-data; boundary=x"},
+        b"--x\r\n",
+        400,
+    ),
     ("POST", "/authorizations", {"auth": OCTOCAT, "Content-Encoding": "gzip"}, b"junk", 400),
     ("PUT", "/authorizations/clients/x/" + "f" * 3000, {"auth": OCTOCAT}, b"{}", 422),
-    ("PUT", f"/authorizations/clients/{APP_CLIENT_ID}", {"auth": OCTOCAT},
-     b'{"client_secret": ["x"]}', 422),
+    (
+        "PUT",
+        f"/authorizations/clients/{APP_CLIENT_ID}",
+        {"auth": OCTOCAT},
+        b'{"client_secret": ["x"]}',
+        422,
+    ),
     ("PATCH", "/authorizations/1", {"auth": OCTOCAT}, b'{"scopes": 5}', 404),
 ]
 

@@ -359,7 +359,7 @@ class Replay:
         token = got.get("token")
         if "token" in expected and "token" not in skip:
             if expected["token"] == "":
-                self.check(token == "", f"token {token!r}, recorded \"\"")
+                self.check(token == "", f'token {token!r}, recorded ""')
             else:
                 self.check(bool(HEX40.match(str(token))), f"token {token!r} is not 40 hex")
                 self.bind("token", expected["token"], token)
@@ -388,8 +388,7 @@ class Replay:
             order = [got.index(item) for _, item in pairs]
             self.check(
                 order == list(range(len(got))),
-                "order differs from the recording: fake positions of the recorded items "
-                f"{order}",
+                f"order differs from the recording: fake positions of the recorded items {order}",
             )
         if options.get("list_grouped"):
             seen: list[str] = []
@@ -473,9 +472,7 @@ def replay_api(transport: str) -> Iterator[tuple[Store, Api]]:
 def test_replay(name: str, replay_api: tuple[Store, Api]) -> None:
     store, api = replay_api
     problems = Replay(SEQUENCES[name], store, api).run()
-    assert not problems, f"{name} ({api.kind}) differs from the recording:\n" + "\n".join(
-        problems
-    )
+    assert not problems, f"{name} ({api.kind}) differs from the recording:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", sorted(SEQUENCES))

@@ -312,8 +312,25 @@ def test_a_cors_preflight_is_answered_before_authentication(flask_app, seeded) -
 # ------------------------------------------------------------------ odd paths never crash
 
 ODD_SEGMENTS = [
-    "%0A", "a%0Ab", "%0D%0A", "%00", "a%00b", "%09", "%20", "%2F", "a%2Fb", "%25", "%ff",
-    "é", "指紋", "%E2%80%AE", "..", ".", "~", "x" * 5000, "%0A" * 100,
+    "%0A",
+    "a%0Ab",
+    "%0D%0A",
+    "%00",
+    "a%00b",
+    "%09",
+    "%20",
+    "%2F",
+    "a%2Fb",
+    "%25",
+    "%ff",
+    "é",
+    "指紋",
+    "%E2%80%AE",
+    "..",
+    ".",
+    "~",
+    "x" * 5000,
+    "%0A" * 100,
     "1" * 5000,  # more digits than int() takes
 ]
 
