@@ -180,14 +180,19 @@ def assert_consistent(store: Store) -> None:
         listed, total = store.list_authorizations(user, 1, 10**6)
         assert total == len(listed) == len(mine)
         assert {a.id for a in listed} == {a.id for a in mine}
-        # Grouped by application: each group is one ascending run.
+        # Grouped by application; inside a group by fingerprint (null first), then by id, as
+        # the recorded lists show (store/state.py, _list_key).
         groups: list[str] = []
         for auth in listed:
             if not groups or groups[-1] != auth.group:
                 assert auth.group not in groups, "an application's tokens are split up"
                 groups.append(auth.group)
         for group in groups:
-            run = [a.id for a in listed if a.group == group]
+            run = [
+                (a.fingerprint is not None, a.fingerprint or "", a.id)
+                for a in listed
+                if a.group == group
+            ]
             assert run == sorted(run)
 
         apps_with_tokens = {a.client_id for a in mine if not a.personal}
