@@ -37,6 +37,9 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
     # No app-wide /static route: the state page serves its assets under the admin prefix,
     # so --no-admin leaves nothing but the GHE API.
     app = Flask("fake_ghe", static_folder=None)
+    # A doubled slash is a path of its own, answered as GHE did (JSON, 404 where it is not
+    # a route), never werkzeug's HTML redirect to the merged path.
+    app.url_map.merge_slashes = False
     fake = Runtime.of(runtime, config)
     app.extensions["fake_ghe"] = fake
     request_ids = itertools.count(1)

@@ -436,3 +436,16 @@ def test_redact_masks_paths_and_urls_outside_any_request(rule, prefix) -> None:
 def test_redact_leaves_paths_without_secrets_alone() -> None:
     for path in ("/api/v3/authorizations/clients/abcdefghijklmnop", "/api/v3/user", "/x/y"):
         assert redact.path(path) == path
+
+
+@pytest.mark.parametrize(
+    "path", ["//user", "/authorizations//1", f"/applications/{APP_CLIENT_ID}/tokens//x", "//meta"]
+)
+def test_a_doubled_slash_is_a_json_404_never_a_redirect(flask_app, seeded, path) -> None:
+    # werkzeug would merge the slashes with an HTML 308, which requests follows silently, even
+    # for a POST: a URL-building bug in the client would go unseen.
+    for method in ("GET", "POST"):
+        answer = send(flask_app, method, path, basic(*OCTOCAT))
+        assert answer.status_code == 404, (method, path)
+        assert answer.get_json() == NOT_FOUND
+        assert "Location" not in answer.headers
