@@ -2,8 +2,8 @@
 
 A target is an ``Authorization`` (or its id), or a token string. An authorization is revoked
 when it no longer exists, whatever its token was by then; a token string names one value, so
-after a reset the old value no longer works even though its authorization lives on. Messages
-show only a token's last eight characters, as GHE itself does.
+a reset revokes the old value (cause ``app_reset``) even though its authorization lives on.
+Messages show only a token's last eight characters, as GHE itself does.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ CAUSES = {
     j.WEB_FLOW: "authorized by {actor} (/login/oauth/authorize)",
     j.TOKEN_LIMIT: "revoked as the oldest of more than ten tokens, authorizing as {actor}",
 }
-KNOWN_CAUSES = (j.USER_DELETE, j.GRANT_DELETE, j.APP_REVOKE, j.APP_GRANT_REVOKE, j.TOKEN_LIMIT)
+# Every cause the journal records; a ``cause=`` outside them is a typo (UsageError), while a
+# known cause that did not happen is a failed assertion that says what did.
+KNOWN_CAUSES = tuple(CAUSES)
 
 
 class Story(NamedTuple):
@@ -94,15 +96,16 @@ def assert_revoked(
     cause: str | None = None,
     by: str | OAuthApp | None = None,
 ) -> j.Event:
-    """Fail unless ``target``'s authorization was revoked (optionally: how, and by whom).
+    """Fail unless ``target`` was revoked (optionally: how, and by whom): its authorization
+    no longer exists or, for a token string, a reset replaced that value.
 
-    Returns the revocation event.
+    Returns the event that ended it (a ``revoked`` event, or that ``reset``).
     """
     __tracebackhide__ = True
     _check_cause(cause)
     story = _known_story(store, target)
     label = story.label(_token_of(target))
-    revocation = story.revocation
+    revocation = _ending(story, _token_of(target))
     if revocation is None:
         state = _live_state(store, story, target)
         raise AssertionError(f"{label} was not revoked: {state}.\n{_history_text(story)}")
@@ -125,7 +128,7 @@ def assert_not_revoked(store: Store, target: Target) -> None:
     __tracebackhide__ = True
     story = _known_story(store, target)
     label = story.label(_token_of(target))
-    revocation = story.revocation
+    revocation = _ending(story, _token_of(target))
     if revocation is not None:
         raise AssertionError(
             f"{label} was revoked: {what(revocation)}, at {iso(revocation.at)}.\n"
@@ -198,6 +201,20 @@ def _acted_by(actor: str, by: str | OAuthApp) -> bool:
     if isinstance(by, OAuthApp):
         by = f"app:{by.client_id}"
     return actor.lower() in (by.lower(), f"app:{by.lower()}")
+
+
+def _ending(story: Story, token: str | None) -> j.Event | None:
+    """The event that ended the target: its authorization's revocation or, for a token string,
+    the first reset after the value was last held (the value stopped working there)."""
+    if token is not None:
+        hashed = hash_token(token)
+        held = False
+        for event in story.events:
+            if event.hashed_token == hashed:
+                held = True
+            elif held and event.kind == j.RESET:
+                return event
+    return story.revocation
 
 
 def _token_of(target: Target) -> str | None:

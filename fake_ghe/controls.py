@@ -56,9 +56,10 @@ class Controls:
         cause: str | None = None,
         by: str | OAuthApp | None = None,
     ) -> Event:
-        """Fail unless the authorization was revoked; ``cause`` (user_delete, grant_delete,
-        app_revoke, app_grant_revoke) and ``by`` (a login, or an app: its OAuthApp, its
-        client_id or ``app:CLIENT_ID``) narrow it."""
+        """Fail unless the authorization was revoked, or a token string was reset (a reset
+        revokes the old value); ``cause`` (user_delete, grant_delete, app_revoke,
+        app_grant_revoke, app_reset, token_limit) and ``by`` (a login, or an app: its OAuthApp,
+        its client_id or ``app:CLIENT_ID``) narrow it."""
         __tracebackhide__ = True
         return assertions.assert_revoked(self.store, target, cause=cause, by=by)
 

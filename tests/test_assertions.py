@@ -9,7 +9,15 @@ import pytest
 import requests
 
 from fake_ghe import FakeGHE
-from fake_ghe.journal import APP_GRANT_REVOKE, APP_REVOKE, GRANT_DELETE, REVOKED, USER_DELETE
+from fake_ghe.journal import (
+    APP_GRANT_REVOKE,
+    APP_RESET,
+    APP_REVOKE,
+    GRANT_DELETE,
+    RESET,
+    REVOKED,
+    USER_DELETE,
+)
 from fake_ghe.model import Authorization, OAuthApp
 
 START = datetime(2019, 9, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -104,24 +112,57 @@ def test_assert_revoked_on_a_live_token_says_whose_it_is_and_its_history(
     )
 
 
-def test_a_reset_token_is_not_revoked_but_no_longer_works(fake: FakeGHE, ci: OAuthApp) -> None:
+def test_a_reset_revokes_the_old_value_but_not_its_authorization(
+    fake: FakeGHE, ci: OAuthApp
+) -> None:
+    # Issue 11: a reset revokes the old value (it no longer works); before, assert_revoked(old)
+    # failed with "it was reset and lives on" and cause="app_reset" was a ValueError.
     auth = fake.add_authorization("octocat", ci)
     old = auth.token
     new = as_app(ci, "POST", "tokens", old).json()["token"]
-    message = failure(fake.assert_revoked, old)
-    assert f"token ...{old[-8:]} (authorization {auth.id}" in message
-    assert f"was not revoked: it was reset and lives on as token ...{new[-8:]}." in message
-    assert (
-        "reset by the app app:c1c1c1c1c1c1c1c1c1c1 (POST /applications/:client_id/tokens/:token);"
-        f" its token is now ...{new[-8:]}" in message
-    )
+    for by in (ci, ci.client_id, f"app:{ci.client_id}"):
+        event = fake.assert_revoked(old, cause=APP_RESET, by=by)
+        assert (event.kind, event.cause, event.actor) == (RESET, APP_RESET, f"app:{ci.client_id}")
+    assert fake.assert_revoked(old).token_last_eight == new[-8:]
+    fake.assert_not_revoked(new)
     # The authorization itself is alive; the old value is not.
     fake.assert_not_revoked(auth)
-    fake.assert_not_revoked(new)
+    fake.assert_not_revoked(auth.id)
+    message = failure(fake.assert_revoked, auth)
+    assert f"was not revoked: it is still live, reset to token ...{new[-8:]}." in message
     message = failure(fake.assert_not_revoked, old)
-    assert "was not revoked, but this token no longer works: it was reset." in message
-    # The full old token never appears in a message, only its last eight.
+    assert message.startswith(
+        f"token ...{old[-8:]} (authorization {auth.id}, octocat's token for OAuth app 'ci') "
+        "was revoked: reset by the app app:c1c1c1c1c1c1c1c1c1c1 "
+        f"(POST /applications/:client_id/tokens/:token); its token is now ...{new[-8:]}, "
+        "at 2019-09-01T12:00:00Z."
+    )
+    # The full tokens never appear in a message, only their last eight.
     assert old not in message and new not in message
+
+
+def test_a_wrong_cause_or_by_for_a_reset_says_what_did_happen(fake: FakeGHE, ci: OAuthApp) -> None:
+    old = fake.add_authorization("octocat", ci).token
+    new = as_app(ci, "POST", "tokens", old).json()["token"]
+    message = failure(fake.assert_revoked, old, cause=APP_REVOKE)
+    assert (
+        "was revoked, but not by app_revoke: it was reset by the app app:c1c1c1c1c1c1c1c1c1c1 "
+        f"(POST /applications/:client_id/tokens/:token); its token is now ...{new[-8:]}."
+    ) in message
+    message = failure(fake.assert_revoked, old, cause=APP_RESET, by="octocat")
+    assert "was revoked, but by app:c1c1c1c1c1c1c1c1c1c1, not octocat." in message
+    other = fake.add_app("other")
+    assert f"not app:{other.client_id}" in failure(fake.assert_revoked, old, by=other)
+    # A known cause that is not a revocation's fails as an assertion too, saying what happened.
+    assert "but not by web_flow: it was reset" in failure(
+        fake.assert_revoked, old, cause="web_flow"
+    )
+    # A new value that is later revoked is told apart from the old one.
+    assert as_app(ci, "DELETE", "tokens", new).status_code == 204
+    assert fake.assert_revoked(new, cause=APP_REVOKE).kind == REVOKED
+    assert fake.assert_revoked(old, cause=APP_RESET).kind == RESET
+    with pytest.raises(ValueError, match=r"cause must be one of .*app_reset.*; not 'reset'"):
+        fake.assert_revoked(old, cause="reset")
 
 
 def test_assert_not_revoked(fake: FakeGHE) -> None:
