@@ -149,7 +149,11 @@ class FakeGHE(Controls):
         return self.root_url + self.config.api_prefix
 
     def url(self, path: str) -> str:
-        """``base_url`` + ``path`` (``fake.url("/authorizations")``)."""
+        """``base_url`` + ``path``, with or without the API prefix: ``fake.url("/authorizations")``
+        and ``fake.url("/api/v3/authorizations")`` are one URL, as fault paths take either."""
+        path, prefix = "/" + path.lstrip("/"), self.config.api_prefix
+        if path == prefix or path.startswith(prefix + "/"):
+            path = path[len(prefix) :]
         return self.base_url + "/" + path.lstrip("/")
 
     # ------------------------------------------------------------------ transports

@@ -41,7 +41,20 @@ def test_default_address_and_the_url_helper() -> None:
     assert fake.root_url == "https://ghe.example.com"
     assert fake.url("/authorizations") == "https://ghe.example.com/api/v3/authorizations"
     assert fake.url("user") == "https://ghe.example.com/api/v3/user"
+    # Issue 11: with the API prefix too, as fault paths take it (it used to be doubled).
+    assert fake.url("/api/v3/authorizations") == "https://ghe.example.com/api/v3/authorizations"
+    assert fake.url("api/v3/user") == "https://ghe.example.com/api/v3/user"
+    assert fake.url("/api/v3") == fake.url("/") == "https://ghe.example.com/api/v3/"
+    # Only a whole leading segment is the prefix.
+    assert fake.url("/api/v3x") == "https://ghe.example.com/api/v3/api/v3x"
     assert repr(fake) == "<FakeGHE https://ghe.example.com/api/v3>"
+
+
+def test_url_with_or_without_the_prefix_over_a_socket() -> None:
+    with FakeGHE().serve() as fake:
+        assert fake.url("/api/v3/authorizations") == fake.base_url + "/authorizations"
+        assert fake.url("/api/v3/authorizations") == fake.url("/authorizations")
+        assert requests.get(fake.url("/api/v3/user"), timeout=10).status_code == 401
 
 
 @pytest.mark.parametrize(
