@@ -290,9 +290,12 @@ class FakeGHE(Controls):
         return self.store.otp(login)
 
     def sms_codes(self, login: str) -> list[str]:
-        """The codes "texted" to an SMS user so far, oldest first."""
+        """The codes "texted" to an SMS user so far, oldest first; NotFound for no such user."""
         with self.store.lock:
-            return list(self.store.sms_codes.get(login, []))
+            user = self.store.user(login)
+            if user is None:
+                raise NotFound(f"no user {login!r}")
+            return list(self.store.sms_codes.get(user.login, []))
 
     def last_sms_code(self, login: str) -> str:
         """The last code "texted" to ``login``; LookupError if none was."""

@@ -95,3 +95,36 @@ def test_a_422_lists_the_problem_in_ghe_key_order_with_the_endpoint_docs() -> No
             "documentation_url": http_errors.UPDATE_DOCS,
         },
     )
+
+
+UNKNOWN_NAMES: dict[str, Callable[[FakeGHE], Any]] = {
+    "otp": lambda fake: fake.otp("nobody"),
+    "sms_codes": lambda fake: fake.sms_codes("nobody"),
+    "last_sms_code": lambda fake: fake.last_sms_code("nobody"),
+    "exhaust_rate_limit": lambda fake: fake.exhaust_rate_limit("nobody"),
+}
+
+
+@pytest.mark.parametrize("lookup", list(UNKNOWN_NAMES.values()), ids=list(UNKNOWN_NAMES))
+def test_lookups_of_unknown_names_are_not_found_naming_the_name(
+    lookup: Callable[[FakeGHE], Any],
+) -> None:
+    # Issue 11: these raised SeedError (a ValueError), as if seeding had gone wrong.
+    fake = FakeGHE()
+    fake.add_user("octocat", "pw", two_factor="sms")
+    with pytest.raises(errors.NotFound, match="no user 'nobody'") as raised:
+        lookup(fake)
+    assert isinstance(raised.value, LookupError)
+    assert not isinstance(raised.value, (errors.SeedError, ValueError))
+
+
+def test_sms_lookups_of_a_known_user_ignore_case() -> None:
+    fake = FakeGHE()
+    fake.add_user("octocat", "pw", two_factor="sms")
+    fake.store.send_sms_code(fake.user("octocat"))  # type: ignore[arg-type]
+    assert fake.sms_codes("OctoCat") == fake.sms_codes("octocat") != []
+    assert fake.last_sms_code("OCTOCAT") == fake.sms_codes("octocat")[-1]
+    assert fake.otp("OctoCat") == fake.otp("octocat")
+    fake.add_user("hubot", "pw")
+    with pytest.raises(errors.NotFound, match="no code was texted to 'hubot'"):
+        fake.last_sms_code("hubot")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pyotp
 import pytest
 
-from fake_ghe import SeedError, Store, create_app, totp
+from fake_ghe import Store, create_app, totp
 from fake_ghe.errors import BadCredentials, NotFound
 
 from .conftest import APP, APP_CLIENT_ID, OCTOCAT, TOTP_SECRET, app_token
@@ -120,7 +120,8 @@ def test_rate_limit_headers_count_down_and_the_403_says_when_it_resets(api, stor
 
 
 def test_exhausting_an_unknown_login_changes_nothing(api, store):
-    with pytest.raises(SeedError):
+    # Issue 11: an unknown login is a failed lookup (NotFound, a LookupError), no longer SeedError.
+    with pytest.raises(NotFound, match="no user 'nobody'"):
         store.exhaust_rate_limit("nobody")
 
     assert "X-RateLimit-Limit" not in api.get("/authorizations", auth=OCTOCAT).headers

@@ -11,9 +11,9 @@ from flask import Blueprint, Response, request
 
 from ..api import context
 from ..clock import iso
+from ..errors import NotFound
 from ..scenario import Loaded, Scenario, ScenarioError, load_scenario
 from ..scenario.reader import MAX_BYTES, read_bytes
-from ..store import SeedError
 from . import guard, moments, state
 from .jsonio import AdminError, answer, check_keys, json_object
 
@@ -287,8 +287,8 @@ def exhaust_rate_limit() -> Response:
     login = _typed(body, "login", str, "a string", None)
     try:
         context().store.exhaust_rate_limit(login)
-    except SeedError as error:
-        raise AdminError("; ".join(problem.message for problem in error.problems)) from None
+    except NotFound as error:  # still a 422, as before lookups raised NotFound
+        raise AdminError(str(error)) from None
     return answer({"exhausted": login or "*"})
 
 

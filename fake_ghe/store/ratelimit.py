@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from ..errors import FieldProblem, InvalidInput, RateLimited
+from ..errors import NotFound, RateLimited
 from ..model import User
 from .state import State
 
@@ -40,8 +40,8 @@ class RateLimits(State):
         with self.lock:
             if login:
                 user = self._users_by_login.get(login.lower())
-                if user is None:
-                    raise InvalidInput(FieldProblem("login", "invalid", f"no user {login!r}"))
+                if user is None:  # a lookup, not seeding: LookupError like every unknown name
+                    raise NotFound(f"no user {login!r}")
                 users = [user]
             else:
                 users = list(self._users.values())

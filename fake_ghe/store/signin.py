@@ -6,7 +6,7 @@ import hmac
 from datetime import datetime
 
 from .. import totp
-from ..errors import FieldProblem, InvalidInput, LoginLocked
+from ..errors import FieldProblem, InvalidInput, LoginLocked, NotFound
 from ..model import Authorization, OAuthApp, User
 from ..tokens import hash_token
 from .state import State
@@ -80,8 +80,8 @@ class SignIn(State):
         """A TOTP code valid now for ``login`` (what the user's authenticator would show)."""
         with self.lock:
             user = self._users_by_login.get(login.lower())
-            if user is None:
-                raise InvalidInput(FieldProblem("login", "invalid", f"no user {login!r}"))
+            if user is None:  # a lookup, not seeding: LookupError like every unknown name
+                raise NotFound(f"no user {login!r}")
             if user.two_factor is None:
                 raise InvalidInput(
                     FieldProblem(
