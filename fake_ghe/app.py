@@ -213,6 +213,10 @@ def _fire(fault: Fault) -> Response | None:
 def _authenticate(fake: Runtime, access: Access, args: Mapping[str, Any], served: bool) -> None:
     """Check the request's credentials as ``access`` says; ``served``: its view will run."""
     store, headers = fake.store, _credential_headers()
+    if access.kind is not Kind.APP:
+        # Recorded if sign-in fails (401/403): whose password or code failed; overwritten below
+        # once it succeeds. An app's failures are 404s naming the client_id in the path.
+        g.principal = auth.attempted(store, headers)
     if access.kind is Kind.PASSWORD:
         # Only a request that would create a token texts a code: POST /authorizations and
         # PUT /authorizations/clients/..., not POST /authorizations/{id} (an update). [decision]

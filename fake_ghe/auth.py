@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from werkzeug.datastructures import Headers
 
+from . import redact
 from .errors import (
     AuthenticationRequired,
     BadCredentials,
@@ -56,6 +57,32 @@ def credentials(headers: HeaderLookup) -> Credentials | None:
         if sep:
             return Credentials("basic", username, secret)
     raise BadCredentials()
+
+
+FAILED = " (failed)"  # marks a call's principal as an attempt that did not sign in
+
+
+def attempted(store: Store, headers: HeaderLookup) -> str | None:
+    """Who a request tries to sign in as, for the call journal until sign-in succeeds.
+
+    ``LOGIN (failed)`` for Basic (a token-shaped login masked), ``LOGIN (token ...LAST8,
+    failed)`` for a live token, ``token (failed)`` for an unknown one: never a password or a
+    whole token (an unknown "token" may be a mistyped password, so none of it is shown).
+    None when no credentials were sent or they cannot be read.
+    """
+    try:
+        creds = credentials(headers)
+    except BadCredentials:
+        return None
+    if creds is None:
+        return None
+    if creds.scheme == "basic":
+        return redact.token_shaped(creds.username or "?") + FAILED
+    owner = store.token_owner(creds.secret)
+    if owner is None:
+        return "token" + FAILED
+    user, token = owner
+    return f"{user.login} (token ...{token.token_last_eight}, failed)"
 
 
 def password_user(store: Store, headers: HeaderLookup, *, sends_sms: bool = False) -> User:

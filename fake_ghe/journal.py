@@ -48,6 +48,7 @@ class Call(NamedTuple):
     method: str
     path: str
     status: int  # 0 when the connection was dropped without an answer
+    # Who signed in; on a failed sign-in who tried, "octocat (failed)" (fake_ghe.auth.attempted).
     principal: str | None
 
 

@@ -559,5 +559,8 @@ def test_journal_never_holds_a_password_otp_or_token(api, store):
     ):
         assert secret not in recorded
     assert calls[7].path.startswith("/api/v3/authorizations?access_token=")
-    # Who called is kept, so a test can tell requests apart.
-    assert [call.principal for call in calls[:3]] == ["octocat", None, "hubot"]
+    # Who called is kept, so a test can tell requests apart; issue 11: a failed sign-in names
+    # the attempted login, marked (it was None), and a rejected token only its last eight.
+    assert [call.principal for call in calls[:3]] == ["octocat", "octocat (failed)", "hubot"]
+    assert calls[5].principal == f"octocat (token ...{live[-8:]}, failed)"
+    assert calls[6].principal == "octocat (failed)"

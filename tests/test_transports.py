@@ -187,7 +187,8 @@ def test_two_fakes_on_two_hosts_answer_side_by_side() -> None:
         assert requests.get(b.url("/authorizations"), auth=("bob", "pw")).status_code == 200
         assert requests.get(b.url("/authorizations"), auth=("alice", "pw")).status_code == 401
     assert [call.principal for call in a.calls] == ["alice"]
-    assert [call.principal for call in b.calls] == ["bob", None]
+    # Issue 11: the failed sign-in names the login it tried (it was None).
+    assert [call.principal for call in b.calls] == ["bob", "alice (failed)"]
 
 
 def test_closing_fakes_out_of_order_never_lets_requests_out() -> None:
