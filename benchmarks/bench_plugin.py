@@ -20,6 +20,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -54,7 +55,7 @@ def per_request(count: int) -> tuple[float, float]:
     return fake_time, bare_time
 
 
-def _timed(send, count: int) -> float:
+def _timed(send: Callable[[], requests.Response], count: int) -> float:
     for _ in range(min(50, count)):  # warm up
         assert send().status_code == 200
     started = time.perf_counter()
