@@ -118,3 +118,49 @@ def fake_ghe_server(
     fake = _fake_ghe_fakes.prepare(_fake_ghe_fakes.live, fake_ghe_settings, live=True)
     yield fake
     _fake_ghe_fakes.finish(fake)
+
+
+# ------------------------------------------------------------------ a marker nothing reads
+# (After the fixtures: ``pytest --fixtures`` lists them in "file:line" order, as text.)
+
+FIXTURES = frozenset({"fake_ghe", "fake_ghe_server"})
+
+
+class FakeGHEMarkerWarning(pytest.PytestWarning):
+    """A ``fake_ghe`` marker that nothing reads: its test uses neither fixture."""
+
+
+_UNUSED_MARKER = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Note each test whose ``fake_ghe`` marker is silently ignored, to warn in its setup.
+
+    A marker on the test itself is ignored when the test uses neither fixture (directly or
+    through another fixture); one on a class or module only when no test under it uses one,
+    as it rightly applies to just some of its tests otherwise.
+    """
+    uses = {item: bool(FIXTURES & set(getattr(item, "fixturenames", ()))) for item in items}
+    used_under: set[object] = set()  # the collectors above a test that uses a fixture
+    for item in items:
+        if uses[item]:
+            used_under.update(item.listchain()[:-1])
+    for item in items:
+        if uses[item]:
+            continue
+        for node, _ in item.iter_markers_with_node("fake_ghe"):
+            if node is item or node not in used_under:
+                item.stash[_UNUSED_MARKER] = (
+                    f"{item.nodeid}: its fake_ghe marker is ignored: the test uses neither "
+                    "the fake_ghe nor the fake_ghe_server fixture"
+                )
+                break
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Warned in setup, not at collection, so the warning is the test's own (and crosses xdist).
+    message = item.stash.get(_UNUSED_MARKER, None)
+    if message is not None:
+        item.warn(FakeGHEMarkerWarning(message))  # located at the test, not here

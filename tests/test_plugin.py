@@ -730,3 +730,88 @@ def test_passthrough_from_the_ini_file_and_the_marker(pytester: pytest.Pytester)
         """
     )
     run(pytester).assert_outcomes(passed=3)
+
+
+# ------------------------------------------------------------------ a marker nothing reads
+
+
+def test_a_marker_on_a_test_without_the_fixtures_warns_naming_it(
+    pytester: pytest.Pytester,
+) -> None:
+    # Issue 11: such a marker used to be silently ignored.
+    pytester.makepyfile(
+        test_marked="""
+        import pytest
+
+        @pytest.fixture
+        def through(fake_ghe):
+            return fake_ghe
+
+        @pytest.mark.fake_ghe(scenario={"users": [{"login": "octocat", "password": "pw"}]})
+        def test_forgot_the_fixture():
+            pass
+
+        @pytest.mark.fake_ghe(hostname="ghe.corp")
+        def test_uses_it(fake_ghe):
+            assert fake_ghe.base_url == "https://ghe.corp/api/v3"
+
+        @pytest.mark.fake_ghe(hostname="ghe.corp")
+        def test_uses_the_server(fake_ghe_server):
+            pass
+
+        @pytest.mark.fake_ghe(hostname="ghe.corp")
+        def test_uses_it_through_a_fixture(through):
+            pass
+
+        @pytest.mark.fake_ghe(hostname="ghe.corp")
+        class TestSome:
+            def test_with(self, fake_ghe):
+                pass
+
+            def test_without_is_fine_as_the_class_marker_serves_its_sibling(self):
+                pass
+
+        @pytest.mark.fake_ghe(hostname="ghe.corp")
+        class TestNone:
+            def test_nothing_reads_the_class_marker(self):
+                pass
+        """,
+        test_module_marker="""
+        import pytest
+
+        pytestmark = pytest.mark.fake_ghe(hostname="ghe.corp")
+
+        def test_no_test_of_the_module_reads_it():
+            pass
+        """,
+    )
+    result = run(pytester, "-W", "always::pytest_fake_ghe.plugin.FakeGHEMarkerWarning")
+    result.assert_outcomes(passed=8, warnings=3)
+    for name in (
+        "test_marked.py::test_forgot_the_fixture",
+        "test_marked.py::TestNone::test_nothing_reads_the_class_marker",
+        "test_module_marker.py::test_no_test_of_the_module_reads_it",
+    ):
+        result.stdout.fnmatch_lines(
+            [
+                f"*FakeGHEMarkerWarning: {name}: its fake_ghe marker is ignored: the test uses "
+                "neither the fake_ghe nor the fake_ghe_server fixture"
+            ]
+        )
+    assert "test_uses_it" not in result.stdout.str().split("warnings summary")[1]
+    assert "test_without_is_fine" not in result.stdout.str()
+
+
+def test_an_unread_marker_can_be_made_an_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.fake_ghe(hostname="ghe.corp")
+        def test_forgot_the_fixture():
+            pass
+        """
+    )
+    result = run(pytester, "-W", "error::pytest_fake_ghe.plugin.FakeGHEMarkerWarning")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*test_forgot_the_fixture: its fake_ghe marker is ignored*"])
