@@ -65,6 +65,7 @@ SEQUENCES = {sequence["name"]: sequence for sequence in DATA["sequences"]}
 def test_the_recordings_are_there() -> None:
     assert RECORDINGS.is_file(), f"no recordings at {RECORDINGS} (set FAKE_GHE_RECORDINGS)"
     assert len(SEQUENCES) == 41
+    assert len(SAME_GENERATION) == 26
     assert sum(len(s["steps"]) for s in SEQUENCES.values()) == 82
 
 
@@ -475,13 +476,16 @@ def test_replay(name: str, replay_api: tuple[Store, Api]) -> None:
     assert not problems, f"{name} ({api.kind}) differs from the recording:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("name", sorted(SEQUENCES))
+# The 2018-2019 recordings are of GHE 2.18's generation; older eras lack later keys, so the
+# description is no yardstick for them (their replay above still compares them).
+SAME_GENERATION = sorted(name for name, s in SEQUENCES.items() if s["era"] >= "2018")
+
+
+@pytest.mark.parametrize("name", SAME_GENERATION)
 def test_recorded_bodies_conform_to_the_description_with_errata(name: str) -> None:
-    """What GitHub answered in the 2018-2019 recordings (the generation of GHE 2.18) fits
-    the description once the errata are applied; older eras lack later keys."""
+    """What GitHub answered in the 2018-2019 recordings fits the description once the errata
+    are applied."""
     sequence = SEQUENCES[name]
-    if sequence["era"] < "2018":
-        pytest.skip(f"{sequence['era']}: an older API generation")
     for step in sequence["steps"]:
         body = step["response"].get("body")
         options = step.get("compare", {})
