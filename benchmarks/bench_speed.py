@@ -18,9 +18,9 @@ Rows (each measured with its baseline in the same run, in interleaved rounds, me
    ``python -m pytest`` subprocess each (start-up included, as users pay it);
 6. a page of 30 (``?per_page=30``) out of 100,000 authorizations vs out of 30, in-process.
 
-Run from the repository root: ``python benchmarks/bench_speed.py [--rounds N]``. Loopback only,
-no timing asserts; about a minute and a half on 2 cores. ``--profile`` adds a cProfile of the
-in-process request path (row 1) after the table.
+Run from the repository root: ``python benchmarks/bench_speed.py [--rounds N] [--rows 2,3,4]``.
+Loopback only, no timing asserts; about a minute and a half on 2 cores. ``--profile`` adds a
+cProfile of the in-process request path (row 1) after the table.
 """
 
 from __future__ import annotations
@@ -420,6 +420,16 @@ def print_table(rows: list[Row]) -> None:
         )
 
 
+def _row_numbers(text: str) -> set[int]:
+    try:
+        numbers = {int(part) for part in text.split(",") if part.strip()}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of row numbers: {text!r}") from None
+    if not numbers or not numbers <= set(range(1, 7)):
+        raise argparse.ArgumentTypeError(f"rows are 1 to 6, got {text!r}")
+    return numbers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per row")
@@ -430,23 +440,36 @@ def main() -> None:
     parser.add_argument("--tests", type=int, default=200, help="tests per suite (row 5)")
     parser.add_argument("--big", type=int, default=100_000, help="authorizations (row 6)")
     parser.add_argument("--profile", action="store_true", help="cProfile row 1's fake path")
+    parser.add_argument(
+        "--rows",
+        type=_row_numbers,
+        default=set(range(1, 7)),
+        help="comma-separated rows to measure, e.g. 2,3,4 (default: all)",
+    )
     args = parser.parse_args()
+    wanted: set[int] = args.rows
 
     started = time.perf_counter()
     rows: list[Row] = []
-    say("1. in-process request")
-    rows.append(row_in_process(args.rounds, args.requests))
-    say("2. served request rate")
-    rows.append(row_served(args.rounds, args.seconds))
-    say("3. server stop")
-    rows.append(row_stop(args.stops))
+    if 1 in wanted:
+        say("1. in-process request")
+        rows.append(row_in_process(args.rounds, args.requests))
+    if 2 in wanted:
+        say("2. served request rate")
+        rows.append(row_served(args.rounds, args.seconds))
+    if 3 in wanted:
+        say("3. server stop")
+        rows.append(row_stop(args.stops))
     with tempfile.TemporaryDirectory() as tmp:
-        say("4. fake_ghe_server test vs fake_ghe test")
-        rows.append(row_server_test(args.rounds, args.per_test, Path(tmp)))
-        say("5. pytest suites")
-        rows.append(row_suite(args.rounds, args.tests, Path(tmp)))
-    say("6. a page out of a big store")
-    rows.append(row_page(args.rounds, args.requests, args.big))
+        if 4 in wanted:
+            say("4. fake_ghe_server test vs fake_ghe test")
+            rows.append(row_server_test(args.rounds, args.per_test, Path(tmp)))
+        if 5 in wanted:
+            say("5. pytest suites")
+            rows.append(row_suite(args.rounds, args.tests, Path(tmp)))
+    if 6 in wanted:
+        say("6. a page out of a big store")
+        rows.append(row_page(args.rounds, args.requests, args.big))
 
     print(
         f"fake-ghe speed (issue 12): {args.rounds} interleaved rounds per row, medians; "
