@@ -79,7 +79,9 @@ class Controls:
 
     @property
     def faults(self) -> Faults:
-        """The armed faults (``faults.add(...)`` takes every option at once)."""
+        """The armed faults: ``len()``, iteration (``Fault`` handles, first armed first),
+        ``bool`` (anything armed), ``unfired()``, ``clear()``; ``faults.add(...)`` takes every
+        option at once. A spent fault leaves it; its handle keeps counting ``fired``."""
         return self.runtime.faults
 
     def fail(
@@ -94,7 +96,10 @@ class Controls:
         times: int | None = 1,
     ) -> Fault:
         """The next ``times`` requests matching ``method`` ("*": any) and ``path`` (a glob,
-        with or without ``/api/v3``) answer ``status`` with a GitHub-style body."""
+        with or without ``/api/v3``) answer ``status`` with a GitHub-style body.
+
+        The returned ``Fault`` is read-only; its ``fired`` says how many requests it answered
+        so far (``times=None``: until cleared)."""
         return self.faults.add(
             method,
             path,
@@ -119,6 +124,7 @@ class Controls:
         return self.faults.add(method, path, disconnect=True, times=times)
 
     def clear_faults(self) -> None:
+        """Disarm every fault (``faults.clear()``)."""
         self.faults.clear()
 
     def exhaust_rate_limit(self, login: str | None = None) -> None:

@@ -6,13 +6,17 @@ anything else, so a fault fires even for requests that would fail authentication
 
 from __future__ import annotations
 
+import copy
 import fnmatch
+import json
 import math
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+from . import redact
 from .errors import UsageError
 from .http_errors import DOCS
 
@@ -28,24 +32,83 @@ CLIENT_TIMEOUT_KEY = "fake_ghe.client_timeout"
 TIMED_OUT_KEY = "fake_ghe.timed_out"
 
 
-@dataclass
+class _Count:
+    """How many requests a fault has answered: the one thing about it that changes, counted by
+    the registry under its lock."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+@dataclass(frozen=True, eq=False)
 class Fault:
-    """One armed fault. ``times`` None means until cleared."""
+    """One armed fault, as ``fake.fail()`` / ``slow()`` / ``disconnect()`` hand it back.
+
+    [decision] A read-only handle, not a pure snapshot: what it matches and does is fixed when
+    it is armed (``body`` and ``headers`` are copies each time they are read), while ``fired``
+    reads the fake's live count, so a test can keep the handle and ask afterwards whether
+    (and how often) it fired. Nothing about it can be changed through it. ``times`` None
+    means until cleared. Two faults are equal only if they are the same fault.
+    """
 
     method: str
     path: str
     status: int | None = None
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
+    _body: Any = field(default=None, repr=False)
+    _headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     delay: float = 0.0
     disconnect: bool = False
     times: int | None = 1
-    fired: int = 0
+    _count: _Count = field(default_factory=_Count, repr=False)
+
+    @property
+    def fired(self) -> int:
+        """How many requests it has answered so far (live)."""
+        return self._count.value
+
+    @property
+    def spent(self) -> bool:
+        """Fired all its ``times`` (never, for ``times=None``): no longer armed."""
+        return self.times is not None and self.fired >= self.times
+
+    @property
+    def body(self) -> Any:
+        """The JSON body it answers (a copy: changing it changes nothing), or None."""
+        return copy.deepcopy(self._body)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers it adds to its answer (a copy)."""
+        return dict(self._headers)
 
     def matches(self, method: str, path: str) -> bool:
         if self.method != "*" and self.method.upper() != method.upper():
             return False
         return fnmatch.fnmatchcase(path, self.path)
+
+    @property
+    def effect(self) -> str:
+        """What it does to a matching request, in words: ``answer 503``, ``wait 2 s, then
+        answer normally``, ``drop the connection``."""
+        steps = [f"wait {self.delay:g} s"] if self.delay else []
+        if self.disconnect:
+            steps.append("drop the connection")
+        elif self.status is not None:
+            steps.append(f"answer {self.status}")
+        elif steps:
+            steps.append("answer normally")
+        return ", then ".join(steps)
+
+    def __str__(self) -> str:
+        """``GET /authorizations/* -> answer 503 (fired 0 of 1 time)``, token-shaped parts of
+        the glob masked (it may name a token)."""
+        times = "unlimited times" if self.times is None else _plural(self.times, "time")
+        return (
+            f"{self.method} {redact.token_shaped(self.path)} -> {self.effect} "
+            f"(fired {self.fired} of {times})"
+        )
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -59,6 +122,10 @@ class Fault:
             "times": self.times,
             "fired": self.fired,
         }
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def default_body(status: int) -> dict[str, Any]:
@@ -96,7 +163,12 @@ def _is_int(value: Any) -> bool:
 
 
 class Faults:
-    """The armed faults of one fake, first armed first matched."""
+    """The armed faults of one fake, first armed first matched.
+
+    A sized, iterable view for tests: ``len(fake.faults)``, ``for fault in fake.faults``,
+    ``if fake.faults`` (anything armed), ``unfired()`` and ``clear()``. A fault leaves it once
+    spent (fired all its ``times``) or cleared; its handle keeps its ``fired`` count.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -112,7 +184,7 @@ class Faults:
         status: int | None = None,
         message: str | None = None,
         body: Any = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
         delay: float = 0.0,
         disconnect: bool = False,
         times: int | None = 1,
@@ -134,8 +206,8 @@ class Faults:
             method=method,
             path=path,
             status=status,
-            body=body,
-            headers=dict(headers or {}),
+            _body=_json_copy(body),
+            _headers=tuple((str(k), str(v)) for k, v in (headers or {}).items()),
             delay=delay,
             disconnect=disconnect,
             times=times,
@@ -149,13 +221,14 @@ class Faults:
         with self._lock:
             for fault in self._faults:
                 if any(fault.matches(method, path) for path in paths):
-                    fault.fired += 1
-                    if fault.times is not None and fault.fired >= fault.times:
+                    fault._count.value += 1
+                    if fault.spent:
                         self._faults.remove(fault)
                     return fault
         return None
 
     def clear(self) -> None:
+        """Disarm every fault (their handles keep their ``fired`` counts)."""
         with self._lock:
             self._faults.clear()
 
@@ -183,5 +256,35 @@ class Faults:
         return not woken.wait(seconds)
 
     def armed(self) -> list[Fault]:
+        """The faults still armed, first armed first."""
         with self._lock:
             return list(self._faults)
+
+    def unfired(self) -> list[Fault]:
+        """The armed faults a test most likely expected to see fire: every one still armed,
+        except an unlimited one (``times=None``) that fired at least once. A mistyped glob
+        or method shows up here (the pytest plugin reports these at teardown)."""
+        return [fault for fault in self.armed() if fault.times is not None or not fault.fired]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._faults)
+
+    def __iter__(self) -> Iterator[Fault]:
+        return iter(self.armed())
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __repr__(self) -> str:
+        return f"<Faults: {len(self)} armed>"
+
+
+def _json_copy(body: Any) -> Any:
+    """A deep copy of a JSON body, refused now (not at the first matching request, as a 500
+    inside the fake) if it is not JSON."""
+    try:
+        return json.loads(json.dumps(body, allow_nan=False))
+    except (TypeError, ValueError) as error:
+        message = f"a fault's body must be JSON (dicts, lists, strings, numbers): {error}"
+        raise UsageError(message) from None
