@@ -266,6 +266,7 @@ class FakeGHE(Controls):
     add_authorization = store_verb(Store.add_authorization)
     # The web flow's shortcut: the code a user's "Authorize" click would have sent back.
     authorize = store_verb(Store.authorize)
+    suspend_app = store_verb(Store.suspend_app)
 
     def _app_by_name(self, app: OAuthApp | str | None) -> OAuthApp | str | None:
         """An app named by its name, as ``assert_all_revoked(app=...)`` takes it, as itself.

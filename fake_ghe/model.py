@@ -1,19 +1,23 @@
 """Plain records of the fake's world: users, OAuth apps, authorizations, grants.
 
-No behaviour lives here beyond derived fields; ``fake_ghe.store`` owns every change.
+Every record is an immutable snapshot (a frozen dataclass; scopes a tuple): what a test holds
+keeps the values it had when it was handed out, and changes only through the store's verbs,
+which validate and then *replace* the record (``dataclasses.replace``). No behaviour lives
+here beyond derived fields; ``fake_ghe.store`` owns every change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 # The client_id GHE showed in the `app` of a personal access token.
 PERSONAL_CLIENT_ID = "00000000000000000000"
 TWO_FACTOR_TYPES = ("app", "sms")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TwoFactor:
     """TOTP two-factor auth: ``type`` is how the user gets codes (``app`` or ``sms``)."""
 
@@ -21,7 +25,14 @@ class TwoFactor:
     secret: str
 
 
-@dataclass
+# Which incarnation of which store made a record (``State.reset`` starts a new one). Not shown
+# and not compared: two equal snapshots are equal whoever made them, but a verb handed a user
+# or an app from before a reset (whose id may be someone else's now) can tell and refuse it.
+def _origin_field() -> Any:
+    return field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class User:
     id: int
     login: str
@@ -31,12 +42,10 @@ class User:
     email: str | None = None
     two_factor: TwoFactor | None = None
     created_at: datetime | None = None
-    # Failed-login bookkeeping for the lockout (see Store.note_failed_login).
-    failed_logins: list[datetime] = field(default_factory=list, repr=False)
-    locked_until: datetime | None = field(default=None, repr=False)
+    _origin: object = _origin_field()
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class OAuthApp:
     id: int
     name: str
@@ -49,9 +58,10 @@ class OAuthApp:
     callback_url: str | None = None
     # A site admin's suspension: the web flow redirects with error=application_suspended.
     suspended: bool = False
+    _origin: object = _origin_field()
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Authorization:
     """One OAuth token. ``client_id`` is None for a personal access token."""
 
@@ -60,7 +70,7 @@ class Authorization:
     client_id: str | None
     token: str = field(repr=False)
     hashed_token: str
-    scopes: list[str]
+    scopes: tuple[str, ...]
     note: str | None
     note_url: str | None
     fingerprint: str | None
@@ -81,7 +91,7 @@ class Authorization:
         return self.client_id or PERSONAL_CLIENT_ID
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Grant:
     """A user's authorization of one OAuth app; its scopes are derived from the app's tokens."""
 

@@ -174,7 +174,7 @@ def test_tokens_may_not_manage_tokens(api, store, form):
         assert (method, path, answer.status_code, answer.json()) == (method, path, 403, BASIC_ONLY)
     assert snapshot(store) == before
     # Presenting a token is not a failed password: no lockout creeps up.
-    assert store.user("octocat").failed_logins == []
+    assert store.failed_logins("octocat") == ()
 
 
 def test_dead_or_made_up_token_is_bad_credentials(api, store):

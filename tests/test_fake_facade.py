@@ -148,7 +148,7 @@ def test_seeding_returns_typed_objects_with_ids_and_tokens(fake: FakeGHE) -> Non
     assert (user.id, user.login, user.name) == (1, "octocat", "The Octocat")
     assert len(app.client_id) == 20 and len(app.client_secret) == 40
     assert auth.id == 1 and len(auth.token) == 40 and auth.client_id == app.client_id
-    assert (auth.scopes, auth.note, auth.fingerprint) == (["repo"], "n", "fp")
+    assert (auth.scopes, auth.note, auth.fingerprint) == (("repo",), "n", "fp")
     # What was seeded is what the API shows.
     check = requests.get(
         fake.url(f"/applications/{app.client_id}/tokens/{auth.token}"),

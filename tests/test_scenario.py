@@ -103,7 +103,7 @@ def test_the_documented_example_loads_what_it_says() -> None:
     (auth,) = store.authorizations()
     assert auth.user_id == octocat.id
     assert auth.client_id == app.client_id
-    assert auth.scopes == ["public_repo"]
+    assert auth.scopes == ("public_repo",)
     assert (auth.note, auth.fingerprint) == ("optional note", "jklmnop12345678")
     assert auth.token == TOKEN
     assert auth.hashed_token == hash_token(TOKEN)
@@ -134,7 +134,7 @@ def test_a_token_left_out_is_generated_from_the_store_seed(in_tmp: Path) -> None
     assert len(auth.token) == 40 and int(auth.token, 16) >= 0
     assert auth.token == again.token  # same seed, same token
     assert first.authorization_by_token(auth.token) is auth
-    assert auth.scopes == ["repo"]  # one scope may be given as a string
+    assert auth.scopes == ("repo",)  # one scope may be given as a string
     assert auth.note_url == "http://example.com/why"
     assert auth.client_id is None
 
@@ -165,7 +165,7 @@ def test_a_mapping_loads_too() -> None:
     loaded = load_scenario(store, scenario)
 
     assert store.user("alice").site_admin is True
-    assert loaded.authorizations[0].scopes == ["repo", "gist"]
+    assert loaded.authorizations[0].scopes == ("repo", "gist")
 
 
 def test_problems_in_a_mapping_have_no_line() -> None:

@@ -104,7 +104,7 @@ def test_sign_in_consent_redirect_exchange_then_the_token_works(client, store):
     ]
     # The same model: an authorization of the app, with its grant, made by the user.
     (auth,) = store.authorizations()
-    assert auth.client_id == CLIENT_ID and auth.scopes == ["user:email", "repo"]
+    assert auth.client_id == CLIENT_ID and auth.scopes == ("user:email", "repo")
     assert [grant.client_id for grant in store.grants()] == [CLIENT_ID]
     event = store.journal.events[-1]
     assert (event.kind, event.cause, event.actor) == ("created", "web_flow", "octocat")
@@ -165,7 +165,7 @@ def test_two_factor_users_give_their_code(client, store):
     data = {"authenticity_token": form_token(page.text), "return_to": url}
     wrong = client.post("/sessions/two-factor", data={**data, "otp": "000000"})
     assert wrong.status_code == 401 and "Two-factor authentication failed." in wrong.text
-    assert len(store.user("hubot").failed_logins) == 1  # a wrong code counts, as on the API
+    assert len(store.failed_logins("hubot")) == 1  # a wrong code counts, as on the API
     right = client.post("/sessions/two-factor", data={**data, "otp": store.otp("hubot")})
     assert right.headers["Location"] == url
     assert "code" in approve(client, url)
@@ -257,7 +257,7 @@ def test_redirect_uri_must_be_the_callback_or_under_it(client, redirect_uri, all
 
 
 def test_a_suspended_app_is_sent_application_suspended(client, store):
-    store.oauth_app(CLIENT_ID).suspended = True
+    store.suspend_app(CLIENT_ID)
     answer = client.get(authorize_url(redirect_uri=quote(CALLBACK + "/deeper", safe="")))
     assert answer.headers["Location"].startswith(CALLBACK + "?")
     assert query(answer.headers["Location"]) == {

@@ -101,4 +101,4 @@ def test_sign_in_with_ghe_in_process_with_the_shortcut(fake_ghe):
     )
     assert client.get(fake_ghe.base_url + "/user").json()["login"] == "hubot"
     assert client.get(fake_ghe.base_url + "/user/emails").json() == []
-    assert fake_ghe.authorization(token["access_token"]).scopes == ["user:email"]
+    assert fake_ghe.authorization(token["access_token"]).scopes == ("user:email",)

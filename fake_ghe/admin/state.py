@@ -43,7 +43,6 @@ def clock_data(store: Store) -> dict[str, Any]:
 
 
 def user_data(store: Store, user: User) -> dict[str, Any]:
-    locked = user.locked_until is not None and store.clock.now() < user.locked_until
     return {
         "id": user.id,
         "login": user.login,
@@ -51,7 +50,7 @@ def user_data(store: Store, user: User) -> dict[str, Any]:
         "email": user.email,
         "site_admin": user.site_admin,
         "two_factor": user.two_factor.type if user.two_factor else None,
-        "locked": locked,
+        "locked": store.locked_until(user.login) is not None,
     }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from .. import rules
-from ..errors import FieldProblem, InvalidInput
+from ..errors import FieldProblem, InvalidInput, NotFound, WrongType
 from ..model import Authorization, OAuthApp, TwoFactor, User
 from .state import State
 
@@ -88,6 +88,20 @@ class Seeding(State):
         with self.lock:
             return self.seed_authorization(_checked(rules.check_authorization(fields, self)), actor)
 
+    def suspend_app(self, app: OAuthApp | str, suspended: bool = True) -> OAuthApp:
+        """Suspend ``app`` (an OAuthApp, its client_id or its name), as a site admin would, or
+        lift the suspension (``suspended=False``); the app as it is now. While suspended, the
+        web flow redirects with ``error=application_suspended``."""
+        if not isinstance(suspended, bool):
+            raise WrongType(f"suspended must be True or False, not {suspended!r}")
+        with self.lock:
+            if isinstance(app, str):
+                found = self.apps_named(app)
+                if len(found) != 1:  # a lookup: LookupError like every unknown name
+                    raise NotFound(f"no single OAuth app with client_id or name {app!r}")
+                app = self._apps[found[0]]
+            return self._replace_app(self._live_app(app), suspended=suspended)
+
     # ------------------------------------------------------------------ from checked specs
 
     def seed_user(self, spec: rules.UserSpec) -> User:
@@ -105,6 +119,7 @@ class Seeding(State):
             email=spec.email,
             two_factor=factor,
             created_at=self.clock.now(),
+            _origin=self._origin,
         )
         return self._insert_user(user)
 
@@ -120,6 +135,7 @@ class Seeding(State):
             client_secret=spec.client_secret or self._tokens.new(),
             created_at=self.clock.now(),
             callback_url=spec.callback_url,
+            _origin=self._origin,
         )
         return self._insert_app(app)
 

@@ -19,9 +19,9 @@ def secrets_equal(given: str, expected: str) -> bool:
     )
 
 
-class _Stranger:
-    """The failed sign-ins of a login no user holds: counted and locked exactly like a user's,
-    so the answers never tell an attacker which logins exist. [decision]"""
+class _Attempts:
+    """One login's failed sign-ins and lockout: the store's own bookkeeping, never part of a
+    ``User`` handed to a test (a snapshot must not change while a client mistypes)."""
 
     __slots__ = ("failed_logins", "locked_until")
 
@@ -33,31 +33,30 @@ class _Stranger:
 class SignIn(State):
     def _reset_extras(self) -> None:
         super()._reset_extras()
-        # login (lower case) -> its failures; bounded like the journals, oldest dropped.
-        self._strangers: dict[str, _Stranger] = {}
+        # user id -> its attempts (made at its first failure)
+        self._attempts: dict[int, _Attempts] = {}
+        # A login no user holds: counted and locked exactly like a user's, so the answers
+        # never tell an attacker which logins exist. [decision] login (lower case) -> its
+        # attempts; bounded like the journals, oldest dropped.
+        self._strangers: dict[str, _Attempts] = {}
 
     def check_password(self, user: User, password: str) -> bool:
         return secrets_equal(password, user.password)
 
-    def ensure_not_locked(self, user: User | _Stranger) -> None:
+    def ensure_not_locked(self, user: User) -> None:
         """Raise LoginLocked while ``user`` is locked out, whatever password was given."""
         with self.lock:
-            if user.locked_until is not None:
-                if self.clock.now() < user.locked_until:
-                    raise LoginLocked()
-                user.locked_until = None
+            attempts = self._attempts.get(user.id)
+            if attempts is not None and self._is_current(user):
+                self._check_lock(attempts)
 
-    def note_failed_login(self, user: User | _Stranger) -> None:
+    def note_failed_login(self, user: User) -> None:
         """Count a wrong password (or a wrong two-factor code); enough of them within the
         window lock the login."""
         with self.lock:
-            now = self.clock.now()
-            recent = [at for at in user.failed_logins if now - at < self.lockout_window]
-            recent.append(now)
-            if len(recent) >= self.lockout_threshold:
-                user.locked_until = now + self.lockout_window
-                recent = []
-            user.failed_logins = recent
+            # A user from before a reset counts against nobody: its id may be someone else's.
+            if self._is_current(user):
+                self._count_failure(self._attempts.setdefault(user.id, _Attempts()))
 
     def fail_unknown_login(self, login: str) -> None:
         """A sign-in as ``login``, which no user holds: LoginLocked if that login is locked
@@ -65,12 +64,51 @@ class SignIn(State):
         credentials, as for a user)."""
         with self.lock:
             key = login.lower()
-            stranger = self._strangers.pop(key, None) or _Stranger()
+            stranger = self._strangers.pop(key, None) or _Attempts()
             self._strangers[key] = stranger  # newest last: the oldest go first
             while len(self._strangers) > self.journal.limit:
                 del self._strangers[next(iter(self._strangers))]
-            self.ensure_not_locked(stranger)
-            self.note_failed_login(stranger)
+            self._check_lock(stranger)
+            self._count_failure(stranger)
+
+    def failed_logins(self, login: str) -> tuple[datetime, ...]:
+        """When ``login``'s recent failed sign-ins were (those still counting toward the
+        lockout), oldest first; NotFound for a login no user holds."""
+        with self.lock:
+            attempts = self._attempts.get(self._known_user(login).id)
+            if attempts is None:
+                return ()
+            now = self.clock.now()
+            return tuple(at for at in attempts.failed_logins if now - at < self.lockout_window)
+
+    def locked_until(self, login: str) -> datetime | None:
+        """When ``login``'s lockout ends, or None when it is not locked out now; NotFound for
+        a login no user holds."""
+        with self.lock:
+            attempts = self._attempts.get(self._known_user(login).id)
+            until = attempts.locked_until if attempts else None
+            return until if until is not None and self.clock.now() < until else None
+
+    def _known_user(self, login: str) -> User:
+        user = self._users_by_login.get(login.lower())
+        if user is None:  # a lookup, not seeding: LookupError like every unknown name
+            raise NotFound(f"no user {login!r}")
+        return user
+
+    def _check_lock(self, attempts: _Attempts) -> None:
+        if attempts.locked_until is not None:
+            if self.clock.now() < attempts.locked_until:
+                raise LoginLocked()
+            attempts.locked_until = None
+
+    def _count_failure(self, attempts: _Attempts) -> None:
+        now = self.clock.now()
+        recent = [at for at in attempts.failed_logins if now - at < self.lockout_window]
+        recent.append(now)
+        if len(recent) >= self.lockout_threshold:
+            attempts.locked_until = now + self.lockout_window
+            recent = []
+        attempts.failed_logins = recent
 
     def verify_otp(self, user: User, code: str) -> bool:
         assert user.two_factor is not None
@@ -79,9 +117,7 @@ class SignIn(State):
     def otp(self, login: str) -> str:
         """A TOTP code valid now for ``login`` (what the user's authenticator would show)."""
         with self.lock:
-            user = self._users_by_login.get(login.lower())
-            if user is None:  # a lookup, not seeding: LookupError like every unknown name
-                raise NotFound(f"no user {login!r}")
+            user = self._known_user(login)
             if user.two_factor is None:
                 raise InvalidInput(
                     FieldProblem(

@@ -1,13 +1,17 @@
 """The store's state: records, the indexes over them, and the one lock.
 
 Only this module changes the indexes; the verbs in the sibling modules validate first and then
-call the ``_insert_*``/``_remove`` primitives here, so a rejected call changes nothing.
+call the ``_insert_*``/``_replace_*``/``_remove`` primitives here, so a rejected call changes
+nothing. Records are immutable snapshots (``fake_ghe.model``): a change replaces the record in
+every map that holds it (the other indexes hold ids and keys, never records), so what a test
+was handed keeps its values and a lookup returns the current ones.
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
+from dataclasses import replace
 from datetime import timedelta
 from itertools import islice
 from typing import Any
@@ -64,6 +68,8 @@ class State:
             self.lockout_window = self._lockout_window
             self.otp_window = self._otp_window
             self._tokens = TokenSource(self.seed)
+            # Stamped on every user and app made from now on (see model._origin_field).
+            self._origin = object()
             self._last_id = {"user": 0, "app": 0, "authorization": 0, "grant": 0}
             self._users: dict[int, User] = {}
             self._users_by_login: dict[str, User] = {}
@@ -227,7 +233,7 @@ class State:
             client_id=app.client_id if app else None,
             token=value,
             hashed_token=hash_token(value),
-            scopes=scopes,
+            scopes=tuple(scopes),
             note=note,
             note_url=note_url,
             fingerprint=fingerprint,
@@ -251,19 +257,52 @@ class State:
                 grants[app.client_id] = grant
                 self._grants[grant.id] = grant
             else:
-                grants[app.client_id].updated_at = now
+                self._replace_grant(grants[app.client_id], updated_at=now)
         self._record(j.CREATED, auth, cause, actor)
         return auth
 
-    def _live_user(self, user: User) -> None:
-        """Refuse a User that is no longer this store's (a reset or replace came in between
-        the request's authentication and this verb): its id may be someone else's now."""
-        if self._users.get(user.id) is not user:
+    def _live_user(self, user: User) -> User:
+        """The current record of ``user`` (a snapshot, perhaps older). Refuse a User that is
+        not of this store's incarnation (a reset or replace came in between the request's
+        authentication and this verb, or another store made it): its id may be someone
+        else's now."""
+        if not self._is_current(user):
             raise BadCredentials()
+        return self._users[user.id]
 
-    def _live_app(self, app: OAuthApp) -> None:
-        if self._apps.get(app.client_id) is not app:
+    def _is_current(self, user: User) -> bool:
+        """Whether ``user`` is of this store's incarnation (see ``_live_user``)."""
+        live = self._users.get(user.id)
+        return live is not None and live._origin is user._origin
+
+    def _live_app(self, app: OAuthApp) -> OAuthApp:
+        """The current record of ``app``; NotFound for an app of another incarnation."""
+        live = self._apps.get(app.client_id)
+        if live is None or live._origin is not app._origin:
             raise NotFound(f"no OAuth app with client_id {app.client_id!r}")
+        return live
+
+    def _replace_app(self, app: OAuthApp, **changes: Any) -> OAuthApp:
+        # Not for a new name or client_id: _apps_by_name would have to follow.
+        new = replace(app, **changes)
+        self._apps[new.client_id] = new
+        return new
+
+    def _replace_authorization(self, auth: Authorization, **changes: Any) -> Authorization:
+        """Put a changed copy of ``auth`` where it was (a new token value re-indexed too);
+        the list keys are the caller's to move (``_unindex_keys`` / ``_index_keys``)."""
+        new = replace(auth, **changes)
+        self._auths[new.id] = new
+        if new.hashed_token != auth.hashed_token:
+            del self._auths_by_hash[auth.hashed_token]
+        self._auths_by_hash[new.hashed_token] = new
+        return new
+
+    def _replace_grant(self, grant: Grant, **changes: Any) -> Grant:
+        new = replace(grant, **changes)
+        self._grants[new.id] = new
+        self._user_grants[new.user_id][new.client_id] = new
+        return new
 
     def _own(self, user: User, authorization_id: int) -> Authorization:
         auth = self._auths.get(authorization_id)
@@ -350,7 +389,7 @@ class State:
     def _touch_grant(self, auth: Authorization) -> None:
         grant = self.grant_for(auth)
         if grant is not None:
-            grant.updated_at = self.clock.now()
+            self._replace_grant(grant, updated_at=self.clock.now())
 
     def _record(self, kind: str, auth: Authorization, cause: str | None, actor: str) -> None:
         app = self._apps.get(auth.client_id) if auth.client_id else None

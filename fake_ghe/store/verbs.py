@@ -155,12 +155,14 @@ class AuthorizationVerbs(SignIn):
 
             # Everything is valid: apply.
             self._unindex_keys(auth)
-            auth.scopes = new_scopes
-            auth.note = new_note
-            if note_url is not _UNSET:
-                auth.note_url = note_url
-            auth.fingerprint = new_fingerprint
-            auth.updated_at = self.clock.now()
+            auth = self._replace_authorization(
+                auth,
+                scopes=tuple(new_scopes),
+                note=new_note,
+                note_url=auth.note_url if note_url is _UNSET else note_url,
+                fingerprint=new_fingerprint,
+                updated_at=self.clock.now(),
+            )
             self._index_keys(auth)
             self._touch_grant(auth)
             self._record(j.UPDATED, auth, None, actor or user.login)
@@ -220,11 +222,10 @@ class AuthorizationVerbs(SignIn):
         """Rotate the token: same id and url, new value; the old one stops working at once."""
         with self.lock:
             auth = self.app_token(app, token)
-            del self._auths_by_hash[auth.hashed_token]
-            auth.token = self._new_token()
-            auth.hashed_token = hash_token(auth.token)
-            auth.updated_at = self.clock.now()
-            self._auths_by_hash[auth.hashed_token] = auth
+            value = self._new_token()
+            auth = self._replace_authorization(
+                auth, token=value, hashed_token=hash_token(value), updated_at=self.clock.now()
+            )
             self._touch_grant(auth)
             self._record(j.RESET, auth, j.APP_RESET, actor or f"app:{app.client_id}")
             return auth

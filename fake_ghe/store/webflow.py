@@ -202,7 +202,8 @@ class WebFlow(SignIn):
                 if len(names) != 1:
                     raise InvalidInput(FieldProblem("app", "invalid", f"no single app {app!r}"))
                 app = self._apps[names[0]]
-            self._live_app(app)
+            # The app as it is now (a handle from before a suspension must not slip past it).
+            app = self._live_app(app)
             self.redirect_target(app, redirect_uri)
             wanted = [scopes] if isinstance(scopes, str) else list(scopes)
             return self.issue_code(found, app, wanted, redirect_uri)
