@@ -2,8 +2,9 @@
 
 No HTTP and no YAML here: handlers parse requests into plain arguments, call a verb, and
 serialise what comes back; errors are ``fake_ghe.errors`` domain errors. One job a module:
-``state`` (records and indexes), ``seeding`` (direct seeding under ``fake_ghe.rules``),
-``signin`` (passwords, lockout, TOTP), ``ratelimit``, ``verbs`` (what the API does).
+``state`` (records and indexes), ``world`` (what the rules ask of them), ``seeding`` (direct
+seeding under ``fake_ghe.rules``), ``signin`` (passwords, lockout, TOTP), ``ratelimit``,
+``verbs`` (what the API does).
 """
 
 from __future__ import annotations

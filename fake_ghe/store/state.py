@@ -13,7 +13,6 @@ import bisect
 import threading
 from dataclasses import replace
 from datetime import timedelta
-from itertools import islice
 from typing import Any
 
 from .. import journal as j
@@ -23,6 +22,7 @@ from ..clock import Clock
 from ..errors import BadCredentials, NotFound
 from ..model import PERSONAL_CLIENT_ID, Authorization, Grant, OAuthApp, User
 from ..tokens import TokenSource, hash_token
+from .world import WorldQueries
 
 # Defaults for the failed-login lockout. GHE documents the lockout but not its numbers.
 # [decision: 10 failures within an hour lock the login for an hour; configurable]
@@ -30,7 +30,7 @@ LOCKOUT_THRESHOLD = 10
 LOCKOUT_WINDOW = timedelta(hours=1)
 
 
-class State:
+class State(WorldQueries):
     """Users, OAuth apps, authorizations and grants of one fake GHE, indexed.
 
     Thread-safe: every public method takes ``lock`` (re-entrant, so callers may hold it
@@ -151,43 +151,6 @@ class State:
         with self.lock:
             ids = self._user_groups.get(grant.user_id, {}).get(grant.client_id, [])
             return scope_rules.unique(s for i in ids for s in self._auths[i].scopes)
-
-    # ------------------------------------------------------------------ rules.World
-
-    def login_taken(self, login: str) -> str | None:
-        return "" if login.lower() in self._users_by_login else None
-
-    def client_id_taken(self, client_id: str) -> str | None:
-        return "" if client_id in self._apps else None
-
-    def token_taken(self, token: str) -> str | None:
-        return "" if hash_token(token) in self._auths_by_hash else None
-
-    def note_taken(self, login: str, note: str) -> str | None:
-        user = self._users_by_login.get(login.lower())
-        return "" if user is not None and (user.id, note) in self._personal_notes else None
-
-    def fingerprint_taken(self, login: str, group: str, fingerprint: str) -> str | None:
-        user = self._users_by_login.get(login.lower())
-        if user is None or not self._fingerprints.get((user.id, group, fingerprint)):
-            return None
-        return ""
-
-    def personal_count(self, login: str) -> int:
-        user = self._users_by_login.get(login.lower())
-        groups = self._user_groups.get(user.id, {}) if user is not None else {}
-        return len(groups.get(PERSONAL_CLIENT_ID, ()))
-
-    def apps_named(self, name_or_client_id: str) -> list[str]:
-        if name_or_client_id in self._apps:
-            return [name_or_client_id]
-        return list(self._apps_by_name.get(name_or_client_id, ()))
-
-    def some_logins(self) -> list[str]:
-        return [user.login for user in islice(self._users_by_login.values(), 11)]
-
-    def some_client_ids(self) -> list[str]:
-        return list(islice(self._apps, 11))
 
     # ------------------------------------------------------------------ primitives
 
