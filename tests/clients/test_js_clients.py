@@ -169,7 +169,7 @@ def test_auth_basic_probes_two_factor_then_creates_a_token(lifecycle):
     assert (stored.note, stored.note_url, stored.scopes) == (
         "auth-basic token",
         "https://github.com/octokit/auth-basic.js#readme",
-        ["user"],
+        ("user",),
     )
 
 

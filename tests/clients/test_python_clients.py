@@ -74,7 +74,7 @@ def test_github3_authorize_creates_a_personal_token(ghe: LiveGHE):
     }
     stored = ghe.store.authorization_by_token(auth.token)
     assert stored is not None and stored.id == auth.id
-    assert stored.client_id is None and stored.scopes == ["repo", "gist"]
+    assert stored.client_id is None and stored.scopes == ("repo", "gist")
 
 
 def test_github3_authorize_blank_note_url_falls_back_to_the_docs(ghe: LiveGHE):
@@ -153,7 +153,7 @@ def test_github3_sms_user_gets_the_code_texted_by_the_create_request(ghe: LiveGH
 
     assert TOKEN.match(auth.token)
     assert len(ghe.store.sms_codes["monalisa"]) == 1
-    assert ghe.store.authorization_by_token(auth.token).scopes == ["user"]
+    assert ghe.store.authorization_by_token(auth.token).scopes == ("user",)
 
 
 def test_github3_lists_gets_updates_and_deletes(ghe: LiveGHE):
@@ -173,7 +173,7 @@ def test_github3_lists_gets_updates_and_deletes(ghe: LiveGHE):
     # github3 updates with POST to the resource URL; GHE took it as PATCH.
     assert auth.add_scopes(["gist", "user"]) is True
     assert auth.scopes == ["repo", "gist", "user"]
-    assert store.authorization(first.id).scopes == ["repo", "gist", "user"]
+    assert store.authorization(first.id).scopes == ("repo", "gist", "user")
 
     assert auth.replace_scopes(["read:org"], note="renamed") is True
     assert (auth.scopes, auth.note) == (["read:org"], "renamed")
@@ -182,7 +182,7 @@ def test_github3_lists_gets_updates_and_deletes(ghe: LiveGHE):
     # github3 sends the legacy key `rm_scopes`, which GHE 2.18 ignored: nothing changes.
     assert auth.remove_scopes(["read:org"]) is True
     assert auth.scopes == ["read:org"]
-    assert store.authorization(first.id).scopes == ["read:org"]
+    assert store.authorization(first.id).scopes == ("read:org",)
 
     assert auth.delete() is True
     assert store.authorization(first.id) is None
@@ -352,7 +352,7 @@ def test_pygithub_gets_edits_and_deletes(ghe: LiveGHE):
     )
     stored = ghe.store.authorization(made.id)
     assert (stored.scopes, stored.note, stored.note_url) == (
-        ["user", "repo"],
+        ("user", "repo"),
         "edited",
         "http://example.com/e",
     )
@@ -360,7 +360,7 @@ def test_pygithub_gets_edits_and_deletes(ghe: LiveGHE):
     with pytest.raises(GithubException) as conflicting:
         auth.edit(scopes=["repo"], add_scopes=["gist"])
     assert conflicting.value.status == 422
-    assert ghe.store.authorization(made.id).scopes == ["user", "repo"]
+    assert ghe.store.authorization(made.id).scopes == ("user", "repo")
 
     auth.delete()
     assert ghe.store.authorization(made.id) is None
@@ -411,7 +411,7 @@ def test_ghapi_create_list_get_update_delete(ghe: LiveGHE):
     assert routes.update_authorization(created.id, remove_scopes=["repo"]).scopes == ["gist"]
     updated = routes.update_authorization(created.id, scopes=["user"], note="renamed")
     assert (updated.scopes, updated.note, updated.token) == (["user"], "renamed", "")
-    assert ghe.store.authorization(created.id).scopes == ["user"]
+    assert ghe.store.authorization(created.id).scopes == ("user",)
 
     routes.delete_authorization(created.id)
     assert ghe.store.authorization(created.id) is None
