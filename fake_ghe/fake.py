@@ -14,27 +14,22 @@ patched through ``responses``) or over a socket (``serve()``)::
 from __future__ import annotations
 
 import functools
-import re
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import totp
 from .app import create_app
 from .clock import utc
 from .config import DEFAULT_HOSTNAME, Config, split_hostname
 from .controls import Controls
-from .errors import FakeGHEError, NotFound, NotNow
+from .errors import FakeGHEError, NotFound
 from .model import Authorization, OAuthApp, User
+from .reach import Reach
 from .runtime import Baseline, RecordedError, Runtime, Settings, as_window
 from .scenario import Loaded, Source, load_scenario, read_scenario
 from .store import LOCKOUT_THRESHOLD, LOCKOUT_WINDOW, Store
-
-if TYPE_CHECKING:  # imported when used: a fake that is only served needs no responses
-    from .server import LiveServer
-    from .transports import ResponsesTransport
 
 # Importable from here as before; they live with what they belong to.
 __all__ = ["DEFAULT_HOSTNAME", "FakeGHE", "FakeServerError", "split_hostname"]
@@ -73,7 +68,7 @@ def store_verb(
     return on_the_store
 
 
-class FakeGHE(Controls):
+class FakeGHE(Controls, Reach):
     """A fake GitHub Enterprise Server 2.18 (OAuth Authorizations API) for one test or more.
 
     ``hostname`` (``host``, ``host:port`` or ``https://host``) is where ``intercept()``
@@ -106,118 +101,10 @@ class FakeGHE(Controls):
         self.runtime = Runtime(Store(seed=seed), Config(admin=admin), baseline=baseline)
         self.store = self.runtime.store
         self.flask_app = create_app(self.runtime, self.runtime.config)
-        self._transport: ResponsesTransport | None = None
-        self._server: LiveServer | None = None
-        self._keep_hostname = False
-        self.configure(hostname, scheme=scheme)
+        self._init_reach(hostname, scheme)
 
     def __repr__(self) -> str:
         return f"<FakeGHE {self.base_url}>"
-
-    # ------------------------------------------------------------------ where it answers
-
-    def configure(self, hostname: str = DEFAULT_HOSTNAME, *, scheme: str = "https") -> None:
-        """Set the host that ``intercept()`` answers and that ``url`` fields name."""
-        if self._transport is not None:
-            raise NotNow("stop intercepting (close()) before changing the hostname")
-        self.scheme, self.hostname = split_hostname(hostname, scheme)
-        self._apply_config()
-
-    def _apply_config(self) -> None:
-        # While served over a socket, url fields name the address the client used (GHE builds
-        # them from its configured hostname; a throwaway server has none). In-process requests
-        # carry the public hostname in Host, so they get the same urls either way.
-        # ``serve(keep_hostname=True)`` keeps the public name (fake-ghe serve --hostname).
-        served = self._server is not None and not self._keep_hostname
-        hostname = None if served else self.hostname
-        self.runtime.config = replace(self.config, hostname=hostname, scheme=self.scheme)
-
-    @property
-    def config(self) -> Config:
-        return self.runtime.config
-
-    @property
-    def root_url(self) -> str:
-        """``https://ghe.example.com``, or ``http://127.0.0.1:PORT`` while served."""
-        if self._server is not None:
-            return self._server.root_url
-        return f"{self.scheme}://{self.hostname}"
-
-    @property
-    def base_url(self) -> str:
-        """Where clients find the API: ``root_url`` + ``/api/v3``."""
-        return self.root_url + self.config.api_prefix
-
-    def url(self, path: str) -> str:
-        """``base_url`` + ``path``, with or without the API prefix: ``fake.url("/authorizations")``
-        and ``fake.url("/api/v3/authorizations")`` are one URL, as fault paths take either."""
-        path, prefix = "/" + path.lstrip("/"), self.config.api_prefix
-        if path == prefix or path.startswith(prefix + "/"):
-            path = path[len(prefix) :]
-        return self.base_url + "/" + path.lstrip("/")
-
-    # ------------------------------------------------------------------ transports
-
-    def intercept(self, *, passthrough: Iterable[str | re.Pattern[str]] = ()) -> FakeGHE:
-        """Answer ``requests`` calls to ``root_url`` in-process until ``close()``.
-
-        Other hosts get responses' ConnectionError unless their URL starts with one of
-        ``passthrough``; a ``responses`` mock the caller started before keeps answering them.
-        """
-        if self._transport is None:
-            from .transports import ResponsesTransport
-
-            root = f"{self.scheme}://{self.hostname}"
-            self._transport = ResponsesTransport(self.wsgi, root, passthrough=passthrough)
-            self._transport.start()
-        else:
-            for prefix in passthrough:
-                self._transport.add_passthrough(prefix)
-        return self
-
-    def passthrough(self, prefix: str | re.Pattern[str]) -> None:
-        """While intercepting, let requests to URLs starting with ``prefix`` reach the network."""
-        if self._transport is None:
-            raise NotNow("passthrough only applies while intercepting (call intercept())")
-        self._transport.add_passthrough(prefix)
-
-    def serve(
-        self, host: str = "127.0.0.1", port: int = 0, *, keep_hostname: bool = False
-    ) -> FakeGHE:
-        """Serve the API over a real socket (port 0: a free one) until ``close()``.
-
-        ``url`` fields name the address each request was sent to, unless ``keep_hostname``:
-        then they name ``hostname`` (a server reached through that name, e.g. a proxy).
-        Raises ``fake_ghe.server.PortInUse`` if the address is taken.
-        """
-        if self._server is None:
-            from .server import LiveServer
-
-            self._server = LiveServer(self.wsgi, host, port).start()
-            self._keep_hostname = keep_hostname
-            self._apply_config()
-        return self
-
-    @property
-    def server(self) -> LiveServer | None:
-        """The live server while serving, else None."""
-        return self._server
-
-    def close(self) -> None:
-        """Stop intercepting and serving (each only if started)."""
-        transport, self._transport = self._transport, None
-        server, self._server = self._server, None
-        if transport is not None:
-            transport.stop()
-        if server is not None:
-            server.stop()
-            self._apply_config()
-
-    def __enter__(self) -> FakeGHE:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         """The WSGI app, keeping any exception that escapes it for ``check()``."""

@@ -22,42 +22,40 @@ Living with the test's own ``responses`` mocks (see the traps in the project's S
 
 from __future__ import annotations
 
-import io
 import re
-import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 from unittest import mock as std_mock
-from urllib.parse import unquote_to_bytes, urlsplit
 
 import requests
 import responses
 from requests.adapters import HTTPAdapter
 
-from . import redact
-from .app import SERVER_ERROR
-from .errors import UsageError
-from .faults import CLIENT_TIMEOUT_KEY, DISCONNECT_KEY, TIMED_OUT_KEY
-from .wire import dumps
+from .faults import CLIENT_TIMEOUT_KEY
+from .inprocess import (
+    DEFAULT_PORTS,
+    Hosts,
+    Outcome,
+    build_environ,
+    call,
+    outcome,
+    root_pattern,
+    timed_out_message,
+    unanswered,
+)
 
 if TYPE_CHECKING:
     from .server import WSGIApp
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def root_pattern(root_url: str) -> re.Pattern[str]:
-    """Matches every URL on the host of ``root_url`` (default port written or not, with or
-    without ``user:password@``, which requests sends as Basic auth)."""
-    parts = urlsplit(root_url)
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise UsageError(f"not an http(s) URL with a host: {root_url!r}")
-    host = re.escape(parts.hostname)
-    port = parts.port or DEFAULT_PORTS[parts.scheme]
-    ports = f"(?::{port})?" if port == DEFAULT_PORTS[parts.scheme] else f":{port}"
-    userinfo = r"(?:[^/?#@]*@)?"
-    return re.compile(rf"{parts.scheme}://{userinfo}{host}{ports}(?=[/?#]|\Z)", re.IGNORECASE)
+# Importable from here as before; they live with what every in-process transport shares.
+__all__ = [
+    "DEFAULT_PORTS",
+    "ResponsesTransport",
+    "read_timeout",
+    "root_pattern",
+    "wsgi_environ",
+]
 
 
 class _Patch:
@@ -81,6 +79,8 @@ _PATCHES_LOCK = threading.Lock()
 class ResponsesTransport:
     """Patch ``requests`` so that every request for ``root_url`` is answered by ``app``.
 
+    ``root_url`` may be a ``Hosts``: then every root it holds is answered, as it changes (a
+    fake that is also served answers its socket's URL in-process too).
     Requests for other hosts fail with responses' ConnectionError, unless their URL starts
     with one of ``passthrough`` (strings or compiled patterns), or a mock started before this
     one takes them.
@@ -89,19 +89,18 @@ class ResponsesTransport:
     def __init__(
         self,
         app: WSGIApp,
-        root_url: str,
+        root_url: str | Hosts,
         *,
         passthrough: Iterable[str | re.Pattern[str]] = (),
     ) -> None:
         self.wsgi_app = app
-        self.root_url = root_url.rstrip("/")
-        self.pattern = root_pattern(self.root_url)
+        self.hosts = root_url if isinstance(root_url, Hosts) else Hosts([root_url])
+        self.root_url = self.hosts.roots[0]
+        # The bound method itself: the hot path pays one call and one match, as before.
+        self.handles: Callable[[str], bool] = self.hosts.handles
         self.passthrough = list(passthrough)
         self.mock: responses.RequestsMock | None = None
         self._patch: _Patch | None = None
-
-    def handles(self, url: str) -> bool:
-        return self.pattern.match(url) is not None
 
     def start(self) -> ResponsesTransport:
         with _PATCHES_LOCK:
@@ -168,47 +167,21 @@ class ResponsesTransport:
         timeout = read_timeout(getattr(request, "req_kwargs", {}).get("timeout"))
         if timeout is not None:
             environ[CLIENT_TIMEOUT_KEY] = timeout
-        status, headers, body = self._call(environ)
-        if environ.get(TIMED_OUT_KEY):
-            # Test output is often kept (CI logs): no token or password in the message.
+        status, headers, body = call(self.wsgi_app, environ)
+        seen = outcome(environ)
+        if seen is Outcome.TIMED_OUT:
             return requests.exceptions.ReadTimeout(
-                f"fake-ghe: read timed out (read timeout={timeout}) on {request.method} "
-                f"{redact.url(str(request.url))}",
+                timed_out_message(timeout, request.method or "GET", str(request.url)),
                 request=request,
             )
-        if environ.get(DISCONNECT_KEY):
+        if seen is Outcome.DISCONNECTED:
             # What requests raises when the server closes the connection without a status line.
             return requests.exceptions.ConnectionError(
                 "('Connection aborted.', RemoteDisconnected('Remote end closed connection "
                 "without response'))",
                 request=request,
             )
-        return status, headers, body
-
-    def _call(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
-        started: list[Any] = []
-        written: list[bytes] = []
-
-        def start_response(
-            status: str, headers: list[tuple[str, str]], exc_info: Any = None
-        ) -> Callable[[bytes], None]:
-            started[:] = [status, headers]
-            return written.append
-
-        try:
-            result = self.wsgi_app(environ, start_response)
-            try:
-                chunks = list(result)
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
-        except Exception:
-            # A bug in the fake that escaped the app (FakeGHE records it for the test's
-            # teardown): answer as a server would rather than raise inside the client.
-            body = dumps(SERVER_ERROR)
-            return 500, [("Content-Type", "application/json; charset=utf-8")], body
-        status, headers = started
-        return int(status.split(" ", 1)[0]), headers, b"".join(written + chunks)
+        return int(status[:3]), headers, body
 
 
 class _FakeRoute(responses.CallbackResponse):
@@ -222,7 +195,12 @@ class _FakeRoute(responses.CallbackResponse):
     def matches(self, request: requests.PreparedRequest) -> tuple[bool, str]:
         if self._transport.handles(str(request.url)):
             return True, ""
-        return False, "is fake-ghe's host; this request is for another"
+        # Off the hot path: only requests for another host get here.
+        roots = [root for patch in list(_PATCHES) for root in patch.route.roots()]
+        return False, f"is fake-ghe's host; this request is for another. {unanswered(roots)}"
+
+    def roots(self) -> tuple[str, ...]:
+        return () if self._transport.mock is None else self._transport.hosts.roots
 
 
 def _redirect(transport: ResponsesTransport, on_request: Callable[..., Any]) -> Callable[..., Any]:
@@ -249,43 +227,12 @@ def read_timeout(timeout: Any) -> float | None:
 
 def wsgi_environ(request: requests.PreparedRequest) -> dict[str, Any]:
     """The WSGI environ a server would build for ``request`` (PEP 3333)."""
-    url = urlsplit(str(request.url))
-    scheme = url.scheme or "http"
-    host = url.hostname or "localhost"
-    port = url.port or DEFAULT_PORTS.get(scheme, 80)
-    # What a client sends as Host: the netloc without any user:password@ (requests sends
-    # that as an Authorization header instead).
-    netloc = url.netloc.rpartition("@")[2]
-    body = _body_bytes(request.body)
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": (request.method or "GET").upper(),
-        "SCRIPT_NAME": "",
-        # PATH_INFO is the decoded path, as bytes carried in a latin-1 str.
-        "PATH_INFO": unquote_to_bytes(url.path or "/").decode("latin-1"),
-        "QUERY_STRING": url.query,
-        "RAW_URI": (url.path or "/") + (f"?{url.query}" if url.query else ""),
-        "SERVER_NAME": host,
-        "SERVER_PORT": str(port),
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": netloc,
-        "CONTENT_LENGTH": str(len(body)) if body else "",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": scheme,
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-    }
-    environ["REQUEST_URI"] = environ["RAW_URI"]
-    for name, value in request.headers.items():
-        key = name.upper().replace("-", "_")
-        if key == "CONTENT_TYPE":
-            environ["CONTENT_TYPE"] = value
-        elif key not in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):  # the body is whole here
-            environ[f"HTTP_{key}"] = value
-    return environ
+    return build_environ(
+        request.method or "GET",
+        str(request.url),
+        request.headers.items(),
+        _body_bytes(request.body),
+    )
 
 
 def _body_bytes(body: Any) -> bytes:
