@@ -5,15 +5,15 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from . import auth, edge, faults, redact, scopes
-from .api import context, routes
+from .api import context, routes, unproxied
 from .api.routes import Access, Kind
 from .config import Config
 from .errors import DomainError, NotFound
@@ -24,10 +24,17 @@ from .runtime import Runtime
 from .store import Store
 from .wire import CORS_HEADERS, cors_preflight, json_response
 
+if TYPE_CHECKING:
+    # What flask.g is (Flask's API docs list the class under "Application Globals").
+    from flask.ctx import _AppCtxGlobals
+
 log = logging.getLogger("fake_ghe")
 
 # The answer to a bug in the fake (never to anything a client sent).
 SERVER_ERROR = {"message": "Server Error"}
+# GHE's status lines read "401 Unauthorized" (the docs' `curl -i` samples); werkzeug's
+# default reason is upper case ("401 UNAUTHORIZED"). Built once: every answer sets one.
+STATUS_LINES = {code: f"{code} {reason}" for code, reason in HTTP_STATUS_CODES.items() if reason}
 
 
 def create_app(runtime: Runtime | Store | None = None, config: Config | None = None) -> Flask:
@@ -71,11 +78,14 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
 
     @app.before_request
     def authenticate() -> Response | None:
-        g.request_id = next(request_ids)
-        g.principal = None
-        g.rate_limit = None
-        admin_request = is_admin(request.path)
-        refused = edge.check(fake.config, admin_request)
+        # The request and g once each: every use of Flask's proxies is a lookup of its own.
+        req, state = unproxied(request), unproxied(g)
+        state.request_id = next(request_ids)
+        state.principal = None
+        state.rate_limit = None
+        path = req.path
+        admin_request = is_admin(path)
+        refused = edge.check(req, fake.config, admin_request)
         if refused is not None:
             return refused
         if admin_request:
@@ -85,7 +95,7 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
             from .admin import guard
 
             return guard.admit(fake.config)
-        fault = fake.faults.take(request.method, request.path, _api_path(request.path))
+        fault = fake.faults.take(req.method, path, _api_path(path, fake.config.api_prefix))
         if fault is not None:
             answer = _fire(fault)
             if answer is not None:
@@ -93,57 +103,60 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
         route = routes.current_route()
         access = route.access if route is not None else None
         if access is None:
-            if not is_api(request.path):
+            if not is_api(path):
                 return None
             if route is not None:
                 # A view that declares nothing never runs (routes.check refuses one at build).
                 raise routes.RouteTableError(f"{route.rule.rule} declares no credentials")
             access = routes.UNROUTED
-        if request.method == "OPTIONS" and "Origin" in request.headers:
+        if req.method == "OPTIONS" and "Origin" in req.headers:
             # A browser's CORS preflight carries no credentials: answered before auth.
             return cors_preflight()
         # Authentication runs before the method is checked, so an unauthenticated request to
         # a known path gets the auth error, and an unsupported method on it gets 404 only
         # once signed in. [GHE_BEHAVIOR: client]
         served = route is not None and route.served
-        _authenticate(fake, access, route.args if route else {}, served)
-        if request.method == "OPTIONS":
+        _authenticate(fake, req, state, access, route.args if route else {}, served)
+        if req.method == "OPTIONS":
             raise NotFound()
         return None
 
     @app.after_request
     def finish(response: Response) -> Response:
-        # GHE's status lines read "401 Unauthorized" (the docs' `curl -i` samples); werkzeug's
-        # default reason is upper case ("401 UNAUTHORIZED").
-        reason = HTTP_STATUS_CODES.get(response.status_code)
-        if reason:
-            response.status = f"{response.status_code} {reason}"
+        req, state = unproxied(request), unproxied(g)
+        line = STATUS_LINES.get(response.status_code)
+        if line is not None:
+            response.status = line
         headers = response.headers
         headers["X-GitHub-Media-Type"] = "github.v3; format=json"
-        rid = g.get("request_id", 0)
+        rid = state.get("request_id", 0)
         headers["X-GitHub-Request-Id"] = f"{rid:04X}:{rid:04X}:{rid:06X}:{rid:07X}:{rid:08X}"
         headers["X-GitHub-Enterprise-Version"] = config.enterprise_version
-        if g.get("rate_limit"):
-            headers.update(rate_limit_headers(g.rate_limit))
-        token = g.get("token_authorization")
+        rate_limit = state.get("rate_limit")
+        if rate_limit:
+            headers.update(rate_limit_headers(rate_limit))
+        token = state.get("token_authorization")
         if token is not None:
             # Token-authenticated responses carry the token's scopes. [GHE_BEHAVIOR: rec]
             headers["X-OAuth-Scopes"] = scopes.header_value(token.scopes)
             headers["X-Accepted-OAuth-Scopes"] = ""
-        if is_admin(request.path):
+        if is_admin(req.path):
             return response  # the call journal lists what clients asked of GHE, not the admin
-        if "Origin" in request.headers:
+        if "Origin" in req.headers:
             # [decision] only for requests from a browser (they carry Origin); GHE sent these
             # on every answer, but nothing else reads them.
             headers.update(CORS_HEADERS)
-        with fake.store.lock:
-            fake.store.journal.call(
-                at=fake.store.clock.now(),
-                method=request.method,
-                path=redacted_path(),
-                # A dropped connection answered nothing; 0 says so (the 502 is a placeholder).
-                status=0 if request.environ.get(faults.DISCONNECT_KEY) else response.status_code,
-                principal=g.get("principal"),
+        store = fake.store
+        # A dropped connection answered nothing; 0 says so (the 502 is a placeholder).
+        status = 0 if req.environ.get(faults.DISCONNECT_KEY) else response.status_code
+        path = _redacted_path(req)
+        with store.lock:
+            store.journal.call(
+                at=store.clock.now(),
+                method=req.method,
+                path=path,
+                status=status,
+                principal=state.get("principal"),
             )
         return response
 
@@ -185,8 +198,7 @@ def _validation_docs(app: Flask) -> str:
     return getattr(view, "validation_docs", CREATE_DOCS)
 
 
-def _api_path(path: str) -> str:
-    prefix = context().config.api_prefix
+def _api_path(path: str, prefix: str) -> str:
     return path[len(prefix) :] if path.startswith(prefix + "/") else path
 
 
@@ -210,45 +222,52 @@ def _fire(fault: Fault) -> Response | None:
     return None
 
 
-def _authenticate(fake: Runtime, access: Access, args: Mapping[str, Any], served: bool) -> None:
+def _authenticate(
+    fake: Runtime,
+    req: Request,
+    state: _AppCtxGlobals,
+    access: Access,
+    args: Mapping[str, Any],
+    served: bool,
+) -> None:
     """Check the request's credentials as ``access`` says; ``served``: its view will run."""
-    store, headers = fake.store, _credential_headers()
+    store, headers = fake.store, _credential_headers(req)
     if access.kind is not Kind.APP:
         # Recorded if sign-in fails (401/403): whose password or code failed; overwritten below
         # once it succeeds. An app's failures are 404s naming the client_id in the path.
-        g.principal = auth.attempted(store, headers)
+        state.principal = auth.attempted(store, headers)
     if access.kind is Kind.PASSWORD:
         # Only a request that would create a token texts a code: POST /authorizations and
         # PUT /authorizations/clients/..., not POST /authorizations/{id} (an update). [decision]
         sends_sms = access.sends_sms and served
         user = auth.password_user(store, headers, sends_sms=sends_sms)
-        g.user, g.principal = user, user.login
-        g.rate_limit = store.consume_rate_limit(user)
+        state.user, state.principal = user, user.login
+        state.rate_limit = store.consume_rate_limit(user)
     elif access.kind is Kind.APP:
         client_id = str(args["client_id"])
-        g.oauth_app = auth.app_client(store, headers, client_id)
-        g.principal = f"app:{client_id}"
+        state.oauth_app = auth.app_client(store, headers, client_id)
+        state.principal = f"app:{client_id}"
     elif access.kind is Kind.TOKEN:
         user, token = auth.token_user(store, headers)
-        g.user, g.token_authorization = user, token
-        g.principal = _user_principal(user, token)
-        g.rate_limit = store.consume_rate_limit(user)
+        state.user, state.token_authorization = user, token
+        state.principal = _user_principal(user, token)
+        state.rate_limit = store.consume_rate_limit(user)
     else:
         # The root, /meta and paths the fake lacks: credentials are optional but, when sent,
         # checked like anywhere else. [docs: failed login limit]
         found = auth.optional_user(store, headers)
         if isinstance(found, OAuthApp):
-            g.principal = f"app:{found.client_id}"
+            state.principal = f"app:{found.client_id}"
         elif found is not None:
             user, token = found
-            g.token_authorization = token
-            g.principal = _user_principal(user, token)
-            g.rate_limit = store.consume_rate_limit(user)
+            state.token_authorization = token
+            state.principal = _user_principal(user, token)
+            state.rate_limit = store.consume_rate_limit(user)
     # What the view's guard looks for: this request authenticated as its route declares.
-    g.access = access
+    state.access = access
 
 
-def _credential_headers() -> Headers:
+def _credential_headers(req: Request) -> Headers:
     """The request's headers, with a token sent as ``?access_token=X`` moved into them.
 
     GHE 2.18 still took an OAuth token as a query parameter (GitHub deprecated that in
@@ -256,10 +275,12 @@ def _credential_headers() -> Headers:
     then counts exactly as ``Authorization: token X``. [decision] An Authorization header,
     when sent too, wins.
     """
-    token = request.args.get("access_token", "")
-    if not token or "Authorization" in request.headers:
-        return request.headers
-    headers = Headers(request.headers)
+    # Without a query there is nothing to parse (and ``args.get`` of a missing key costs an
+    # exception raised and caught inside werkzeug).
+    token = req.args.get("access_token", "") if req.query_string else ""
+    if not token or "Authorization" in req.headers:
+        return req.headers
+    headers = Headers(req.headers)
     headers["Authorization"] = f"token {token}"
     return headers
 
@@ -275,8 +296,12 @@ def redacted_path() -> str:
     path the fake lacks is masked as if the API were served from any of its slashes (a client
     that left out /api/v3 still sends a real token).
     """
+    return _redacted_path(unproxied(request))
+
+
+def _redacted_path(req: Request) -> str:
     route = routes.current_route()
-    shown = routes.masked(route, request.path) if route else routes.mask_path(request.path)
-    if request.query_string:
-        shown += "?" + redact.query(request.query_string.decode("latin-1"))
+    shown = routes.masked(route, req.path) if route else routes.mask_path(req.path)
+    if req.query_string:
+        shown += "?" + redact.query(req.query_string.decode("latin-1"))
     return redact.token_shaped(shown)

@@ -6,16 +6,17 @@ from __future__ import annotations
 import io
 from typing import IO
 
-from flask import Response, request
+from flask import Request, Response, request
 
 from .config import Config, valid_host
 from .http_errors import DOCS, GHEError
 from .wire import json_response
 
 
-def check(config: Config, admin: bool) -> Response | None:
-    """None when the request may go on; else the 400 or 413 that answers it."""
-    host = request.environ.get("HTTP_HOST")
+def check(req: Request, config: Config, admin: bool) -> Response | None:
+    """None when ``req`` may go on; else the 400 or 413 that answers it."""
+    environ = req.environ
+    host = environ.get("HTTP_HOST")
     if host is None or not valid_host(host):
         # Without it there is no absolute url field to build (GHE's answers are full of
         # them): werkzeug would turn a bad Host into "" and every url into "http:/api/v3/...".
@@ -23,21 +24,21 @@ def check(config: Config, admin: bool) -> Response | None:
         message = "Missing Host header" if host is None else "Invalid Host header"
         return json_response(GHEError(message, status=400).body(), 400)
     limit = config.max_admin_body if admin else config.max_body
-    request.max_content_length = limit
-    length = request.content_length
+    req.max_content_length = limit
+    length = req.content_length
     if length is not None and length > limit:
         # Refused from the header alone: not one byte of the body is read.
         return too_large(limit)
-    if length is None and request.environ.get("wsgi.input_terminated"):
+    if length is None and environ.get("wsgi.input_terminated"):
         # Chunked (no Content-Length): read at most one byte past the limit, then answer from
         # what came. werkzeug's own limit would silently cut such a body short instead.
-        body = _read_at_most(request.environ["wsgi.input"], limit + 1)
+        body = _read_at_most(environ["wsgi.input"], limit + 1)
         if len(body) > limit:
             return too_large(limit)
-        request.environ["wsgi.input"] = io.BytesIO(body)
-        request.environ["CONTENT_LENGTH"] = str(len(body))
-        request.environ.pop("wsgi.input_terminated", None)
-        request.__dict__.pop("stream", None)  # in case anything looked at it already
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("wsgi.input_terminated", None)
+        req.__dict__.pop("stream", None)  # in case anything looked at it already
     return None
 
 

@@ -11,7 +11,7 @@ from ..model import Authorization
 from ..wire import cached_json, empty_response, json_body, json_response, page_params
 from . import current_user, routes, store
 from .params import MISSING, scope_list, text, text_or_none
-from .render import paginated, serialize
+from .render import paginated, serialize, serialize_all
 
 bp = Blueprint("authorizations", __name__)
 
@@ -27,7 +27,7 @@ def list_authorizations() -> Response:
     page, per_page = page_params(request)
     with store().lock:
         found, total = store().list_authorizations(current_user(), page, per_page)
-        items = [serialize(auth) for auth in found]
+        items = serialize_all(found)
     return paginated("/authorizations", items, page, per_page, total)
 
 

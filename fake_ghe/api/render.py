@@ -19,6 +19,17 @@ def serialize(
     return serializers.authorization(auth, app, urls(), with_token=with_token, user=user)
 
 
+def serialize_all(auths: list[Authorization]) -> list[dict[str, Any]]:
+    """A list of authorizations (no token values), the store and the URLs looked up once."""
+    found, links = store(), urls()
+    return [
+        serializers.authorization(
+            auth, found.oauth_app(auth.client_id) if auth.client_id else None, links
+        )
+        for auth in auths
+    ]
+
+
 def paginated(
     path: str, items: list[dict[str, Any]], page: int, per_page: int, total: int
 ) -> Response:

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, ParamSpec, Protocol
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import IntegerConverter, MapAdapter, RequestRedirect, Rule, ValidationError
 
 from ..errors import FakeGHEError, NotFound
 from ..redact import mask
+from . import unproxied
 
 P = ParamSpec("P")
 # The attribute of a view function that holds its Access.
@@ -185,21 +186,21 @@ class Route(NamedTuple):
 
 def current_route() -> Route | None:
     """The route of the request being answered; None for a path the fake lacks."""
-    if "route" not in g:
-        g.route = _current_route()
-    route: Route | None = g.route
+    state = unproxied(g)
+    if "route" not in state:
+        state.route = _current_route(unproxied(current_app), unproxied(request))
+    route: Route | None = state.route
     return route
 
 
-def _current_route() -> Route | None:
-    app = current_app
-    if request.url_rule is not None:
-        rule, args = request.url_rule, request.view_args or {}
-        return Route(rule, args, access_of(app, rule), request.method != "OPTIONS")
-    adapter = app.create_url_adapter(request)
+def _current_route(app: Flask, req: Request) -> Route | None:
+    if req.url_rule is not None:
+        rule, args = req.url_rule, req.view_args or {}
+        return Route(rule, args, access_of(app, rule), req.method != "OPTIONS")
+    adapter = app.create_url_adapter(req)
     if adapter is None:
         return None
-    return _retry(app, adapter, request.routing_exception, None, request.method)
+    return _retry(app, adapter, req.routing_exception, None, req.method)
 
 
 def resolve(app: Flask, adapter: MapAdapter, path: str, method: str) -> Route | None:
