@@ -28,7 +28,12 @@ MARKER_KEYS = (
     "lockout_threshold",
     "lockout_window",
     "otp_window",
+    "unfired_faults",
 )
+# What a fault the test armed but never fired does at teardown (ini fake_ghe_unfired_faults,
+# or the marker's unfired_faults=): a FakeGHEFaultWarning, an error, or nothing.
+UNFIRED_FAULTS = ("warn", "error", "ignore")
+UNFIRED_FAULTS_INI = "fake_ghe_unfired_faults"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class FakeGHESettings:
     ``passthrough`` lists URL prefixes (or patterns) that may reach the real network.
     ``lockout_threshold``, ``lockout_window`` (seconds or a timedelta) and ``otp_window``
     change the fake's sign-in rules for this test only (None: the defaults).
+    ``unfired_faults`` is what faults the test armed but never fired do at teardown:
+    ``warn``, ``error`` or ``ignore``.
     """
 
     scenario: Path | Mapping[str, Any] | None = None
@@ -49,6 +56,7 @@ class FakeGHESettings:
     lockout_threshold: int | None = None
     lockout_window: timedelta | float | None = None
     otp_window: int | None = None
+    unfired_faults: str = "warn"
 
 
 def settings_for(request: pytest.FixtureRequest) -> FakeGHESettings:
@@ -69,6 +77,12 @@ def settings_for(request: pytest.FixtureRequest) -> FakeGHESettings:
         marked.get("passthrough", ())
     )
     scenario = _scenario(raw_scenario, origin, request) if raw_scenario else None
+    if "unfired_faults" in marked:
+        unfired = unfired_faults(
+            marked["unfired_faults"], f"@pytest.mark.{MARKER}(unfired_faults=...)"
+        )
+    else:
+        unfired = unfired_faults(config.getini(UNFIRED_FAULTS_INI), UNFIRED_FAULTS_INI)
     return FakeGHESettings(
         scenario,
         str(hostname).strip(),
@@ -77,7 +91,20 @@ def settings_for(request: pytest.FixtureRequest) -> FakeGHESettings:
         lockout_threshold=marked.get("lockout_threshold"),
         lockout_window=marked.get("lockout_window"),
         otp_window=marked.get("otp_window"),
+        unfired_faults=unfired,
     )
+
+
+def unfired_faults(value: Any, origin: str) -> str:
+    """One of UNFIRED_FAULTS (an empty ini value: ``warn``), or the test fails at setup."""
+    __tracebackhide__ = True
+    chosen = (value.strip().lower() or "warn") if isinstance(value, str) else value
+    if chosen not in UNFIRED_FAULTS:
+        pytest.fail(
+            f"fake-ghe: {origin} must be one of {', '.join(UNFIRED_FAULTS)}, not {value!r}",
+            pytrace=False,
+        )
+    return str(chosen)
 
 
 def _marker_values(node: pytest.Item) -> dict[str, Any]:

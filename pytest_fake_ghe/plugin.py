@@ -15,16 +15,19 @@ import pytest
 if TYPE_CHECKING:
     from fake_ghe.fake import FakeGHE
 
+    from .factory import FakeGHEFactory
     from .options import FakeGHESettings
     from .session import Fakes
+    from .watch import Watch
 
 MARKER_HELP = (
     "fake_ghe(scenario=None, hostname=None, passthrough=(), lockout_threshold=None, "
-    "lockout_window=None, otp_window=None): how the fake_ghe and "
+    "lockout_window=None, otp_window=None, unfired_faults=None): how the fake_ghe and "
     "fake_ghe_server fixtures start this test: a YAML scenario (path relative to the test "
     "file's folder, then rootdir) or a mapping, the host the in-process fake answers, URL "
-    "prefixes that may still reach the network, and sign-in rules (wrong passwords before a "
-    "lockout, its length in seconds, TOTP steps allowed either side of now)."
+    "prefixes that may still reach the network, sign-in rules (wrong passwords before a "
+    "lockout, its length in seconds, TOTP steps allowed either side of now), and what faults "
+    "the test armed but never fired do at teardown (warn, error or ignore)."
 )
 
 
@@ -53,6 +56,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "URL prefixes that requests may still reach for real while fake_ghe patches requests.",
         type="linelist",
         default=[],
+    )
+    parser.addini(
+        "fake_ghe_unfired_faults",
+        "What a fault a test armed on fake_ghe or fake_ghe_server but never fired does at "
+        "teardown: warn (a FakeGHEFaultWarning, the default), error (the test errors) or ignore.",
+        default="warn",
     )
 
 
@@ -92,21 +101,25 @@ def fake_ghe(
     code a user's "Authorize" click sends back; exchange it at
     ``fake_ghe.root_url + "/login/oauth/access_token"``."""
     fake = _fake_ghe_fakes.prepare(_fake_ghe_fakes.in_process, fake_ghe_settings, live=False)
+    watched = _watch(request.node, "fake_ghe", fake)
     passthrough = list(fake_ghe_settings.passthrough)
     if "fake_ghe_server" in request.fixturenames:
         # The test talks to both: the live fake must stay reachable through the patch.
         passthrough.append(request.getfixturevalue("fake_ghe_server").root_url)
+    factory = request.config.stash.get(_FACTORY, None)
+    if factory is not None:  # and so must the served fakes of wider-scoped fixtures
+        passthrough += factory.served_urls()
     fake.intercept(passthrough=passthrough)
     try:
         yield fake
     finally:
         fake.close()
-    _fake_ghe_fakes.finish(fake)
+    _finish(request.node, watched, _fake_ghe_fakes, fake_ghe_settings)
 
 
 @pytest.fixture
 def fake_ghe_server(
-    _fake_ghe_fakes: Fakes, fake_ghe_settings: FakeGHESettings
+    request: pytest.FixtureRequest, _fake_ghe_fakes: Fakes, fake_ghe_settings: FakeGHESettings
 ) -> Iterator[FakeGHE]:
     """A fresh fake GHE served on 127.0.0.1 and a free port, for any HTTP client;
     ``fake_ghe_server.base_url`` is ``http://127.0.0.1:PORT/api/v3``. (Closing it only stops
@@ -116,8 +129,99 @@ def fake_ghe_server(
     consents at ``fake_ghe_server.root_url + "/login/oauth/authorize?client_id=..."``; or skip
     the pages with ``fake_ghe_server.authorize(...)``, as with ``fake_ghe``."""
     fake = _fake_ghe_fakes.prepare(_fake_ghe_fakes.live, fake_ghe_settings, live=True)
+    watched = _watch(request.node, "fake_ghe_server", fake)
     yield fake
-    _fake_ghe_fakes.finish(fake)
+    _finish(request.node, watched, _fake_ghe_fakes, fake_ghe_settings)
+
+
+@pytest.fixture(scope="session")
+def fake_ghe_factory(pytestconfig: pytest.Config) -> Iterator[FakeGHEFactory]:
+    """Makes fakes for module- or session-scoped fixtures (as ``tmp_path_factory`` does
+    directories): ``create(...)``, ``intercepted(...)`` or ``served(...)`` with ``FakeGHE``'s
+    arguments. They keep their state across the tests that share them and are closed when the
+    session ends; an error inside one fails the test it happened in (at teardown)."""
+    from .factory import FakeGHEFactory
+
+    factory = FakeGHEFactory()
+    pytestconfig.stash[_FACTORY] = factory
+    try:
+        yield factory
+    finally:
+        del pytestconfig.stash[_FACTORY]
+    factory.close()
+
+
+# ------------------------------------------------------------------ a failing test explains itself
+
+_WATCHES = pytest.StashKey["list[Watch]"]()
+_EXPLAINED = pytest.StashKey[bool]()
+_FACTORY = pytest.StashKey["FakeGHEFactory"]()
+
+
+class FakeGHEFaultWarning(pytest.PytestWarning):
+    """A fault a test armed that never fired (or not all its times): a mistyped glob?"""
+
+
+def _watch(item: pytest.Item, label: str, fake: FakeGHE) -> Watch:
+    """Note where ``fake``'s journals stand, so a failure reports this test's part only."""
+    from .watch import watch
+
+    watched = watch(label, fake)
+    item.stash.setdefault(_WATCHES, []).append(watched)
+    return watched
+
+
+def _finish(item: pytest.Item, watched: Watch, fakes: Fakes, settings: FakeGHESettings) -> None:
+    """After a test: keep the unfired faults for its report, check the fake, then warn of (or
+    fail on) those faults as ``unfired_faults`` says."""
+    __tracebackhide__ = True
+    watched.unfired = watched.fake.faults.unfired()
+    fakes.finish(watched.fake)  # a failure inside the fake comes first: it is the fake's bug
+    if not watched.unfired or settings.unfired_faults == "ignore":
+        return
+    from .watch import unfired_message
+
+    message = unfired_message(item.nodeid, watched.label, watched.unfired)
+    if settings.unfired_faults == "error":
+        pytest.fail(f"fake-ghe: {message}", pytrace=False)
+    item.warn(FakeGHEFaultWarning(message))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """A test that uses ``fake_ghe_factory`` (often through a fixture of a wider scope) gets the
+    factory's fakes watched too, and fails at teardown if one failed inside meanwhile. (Here,
+    not in setup: by now every fixture is set up, so the fakes they made exist.)"""
+    factory = item.config.stash.get(_FACTORY, None)
+    if factory is None or "fake_ghe_factory" not in getattr(item, "fixturenames", ()):
+        return
+    held = {id(value) for value in getattr(item, "funcargs", {}).values()}
+    for number, fake in enumerate(factory.fakes, 1):
+        watched = _watch(item, f"fake_ghe_factory's fake #{number}", fake)
+        # The factory's other fakes are shown only if the test called them.
+        watched.always_shown = id(fake) in held
+        item.addfinalizer(fake.check)
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    """The first failed report of a test that used a fake carries a section per fake, as
+    pytest's "Captured log" ones: the calls and events of that test (they travel in the report,
+    so under xdist too)."""
+    outcome = yield
+    watches = item.stash.get(_WATCHES, None)
+    if not watches or item.stash.get(_EXPLAINED, False):
+        return
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if not report.failed:
+        return
+    item.stash[_EXPLAINED] = True
+    from .watch import TITLE, explained
+
+    for watched in watches:
+        text = explained(watched)
+        if text is not None:
+            report.sections.append((f"{TITLE}: {watched.label}", text))
 
 
 # ------------------------------------------------------------------ a marker nothing reads

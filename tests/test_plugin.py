@@ -438,7 +438,7 @@ def test_a_missing_scenario_file_says_where_it_looked(pytester: pytest.Pytester)
             'fake_ghe(scenarios="x.yaml")',
             "@pytest.mark.fake_ghe got unknown argument(s) scenarios; "
             "it takes scenario, hostname, passthrough, lockout_threshold, lockout_window, "
-            "otp_window",
+            "otp_window, unfired_faults",
         ),
         (
             'fake_ghe("a.yaml", "b.yaml")',
@@ -652,7 +652,7 @@ def test_options_and_marker_are_documented(pytester: pytest.Pytester) -> None:
     run(pytester, "--markers").stdout.fnmatch_lines(
         [
             "@pytest.mark.fake_ghe(scenario=None, hostname=None, passthrough=(), "
-            "lockout_threshold=None, lockout_window=None, otp_window=None):*"
+            "lockout_threshold=None, lockout_window=None, otp_window=None, unfired_faults=None):*"
         ]
     )
     fixtures = run(pytester, "--fixtures")
