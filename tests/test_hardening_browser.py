@@ -43,10 +43,11 @@ ARM = (
 @pytest.fixture
 def fake() -> Iterator[FakeGHE]:
     with FakeGHE(scenario=parse_scenario_text(SCENARIO, "s.yaml")).serve() as served:
-        # Seeding refuses such a url now; a store changed by hand may still hold one.
+        # Seeding refuses such a url now; a store changed by hand may still hold one (records
+        # are frozen: the store's own unvalidated primitive puts it there).
         for app in served.oauth_apps():
             if app.name == "evil":
-                app.url = ARM
+                served.store._replace_app(app, url=ARM)
         yield served
 
 

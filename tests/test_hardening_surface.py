@@ -45,10 +45,11 @@ def served() -> Iterator[FakeGHE]:
         # Seeding refuses such urls; an app from before that rule (or a store changed by hand)
         # may still hold one, and the pages must not make it a link.
         for app in fake.oauth_apps():
+            # Records are frozen: the store's own unvalidated primitive puts the url there.
             if app.name == "evil":
-                app.url = JAVASCRIPT
+                fake.store._replace_app(app, url=JAVASCRIPT)
             elif app.name == "data":
-                app.url = DATA
+                fake.store._replace_app(app, url=DATA)
         yield fake
 
 
