@@ -6,6 +6,7 @@ Python, the code under test played by ``requests`` against ``intercept()``.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -298,6 +299,19 @@ def test_handles_from_before_a_reset_name_nothing_live(fake: FakeGHE, app: OAuth
     with pytest.raises(NotFound):
         fake.suspend_app(app)
     assert fake.oauth_app(app.client_id) == again and not again.suspended
+
+
+def test_a_copied_handle_is_still_a_handle_of_the_same_app_and_user(
+    fake: FakeGHE, app: OAuthApp
+) -> None:
+    alice = fake.user("alice")
+    assert alice is not None
+    copied_app, copied_alice = copy.deepcopy(app), copy.deepcopy(alice)
+
+    assert (copied_app, copied_alice) == (app, alice)
+    assert fake.suspend_app(copied_app).suspended is True
+    with pytest.raises(WebFlowError, match="suspended"):
+        fake.authorize(copied_alice, app)
 
 
 def test_snapshots_compare_and_hash_by_value(fake: FakeGHE) -> None:

@@ -30,6 +30,16 @@ LOCKOUT_THRESHOLD = 10
 LOCKOUT_WINDOW = timedelta(hours=1)
 
 
+class Incarnation:
+    """One life of a store, from one reset to the next, as stamped on its users and apps."""
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Incarnation:
+        # A deep copy of a handle is still a handle of this store's user or app.
+        return self
+
+
 class State(WorldQueries):
     """Users, OAuth apps, authorizations and grants of one fake GHE, indexed.
 
@@ -69,7 +79,7 @@ class State(WorldQueries):
             self.otp_window = self._otp_window
             self._tokens = TokenSource(self.seed)
             # Stamped on every user and app made from now on (see model._origin_field).
-            self._origin = object()
+            self._origin = Incarnation()
             self._last_id = {"user": 0, "app": 0, "authorization": 0, "grant": 0}
             self._users: dict[int, User] = {}
             self._users_by_login: dict[str, User] = {}
