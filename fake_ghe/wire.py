@@ -143,6 +143,9 @@ def parse_json(raw: bytes | str) -> Any:
 
 def page_params(req: Request) -> tuple[int, int]:
     """``page`` (1-based) and ``per_page`` (default 30, at most 100); junk means the default."""
+    if not req.query_string:
+        # Nothing to parse (and werkzeug's ``args.get`` of an absent key raises and catches).
+        return 1, DEFAULT_PER_PAGE
     page = _positive_int(req.args.get("page"), 1)
     per_page = min(_positive_int(req.args.get("per_page"), DEFAULT_PER_PAGE), MAX_PER_PAGE)
     return page, per_page
@@ -156,6 +159,11 @@ def _positive_int(raw: str | None, default: int) -> int:
     return value if value > 0 else default
 
 
+def has_links(page: int, per_page: int, total: int) -> bool:
+    """Whether a page gets a ``Link`` header: all but a lone first page do."""
+    return page > 1 or total > per_page
+
+
 def link_header(
     url: str, query: list[tuple[str, str]], page: int, per_page: int, total: int
 ) -> str | None:
@@ -165,9 +173,9 @@ def link_header(
     at the end, as GitHub wrote them (``?per_page=2&page=2``; ``?page=2`` when the client sent
     no per_page). PyGithub's totalCount even depends on ``page`` not coming first.
     """
-    last = max((total + per_page - 1) // per_page, 1)
-    if last == 1 and page == 1:
+    if not has_links(page, per_page, total):
         return None
+    last = max((total + per_page - 1) // per_page, 1)
 
     def href(number: int) -> str:
         pairs, placed = [], False

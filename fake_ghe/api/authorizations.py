@@ -25,8 +25,9 @@ def created(auth: Authorization) -> Response:
 @routes.password()
 def list_authorizations() -> Response:
     page, per_page = page_params(request)
-    with store().lock:
-        found, total = store().list_authorizations(current_user(), page, per_page)
+    st = store()
+    with st.lock:
+        found, total = st.list_authorizations(current_user(), page, per_page)
         items = serialize_all(found)
     return paginated("/authorizations", items, page, per_page, total)
 

@@ -8,7 +8,7 @@ from flask import Response, request
 
 from .. import serializers
 from ..model import Authorization, User
-from ..wire import cached_json, link_header
+from ..wire import cached_json, has_links, link_header
 from . import store, urls
 
 
@@ -34,8 +34,9 @@ def paginated(
     path: str, items: list[dict[str, Any]], page: int, per_page: int, total: int
 ) -> Response:
     response = cached_json(items)
-    query = list(request.args.items(multi=True))
-    link = link_header(urls().api + path, query, page, per_page, total)
-    if link:
-        response.headers["Link"] = link
+    if has_links(page, per_page, total):  # the query and URLs are only read for links
+        query = list(request.args.items(multi=True))
+        link = link_header(urls().api + path, query, page, per_page, total)
+        if link:
+            response.headers["Link"] = link
     return response
