@@ -1,4 +1,5 @@
-"""Seeding verbs: users, OAuth apps and tokens put in directly, under ``fake_ghe.rules``.
+"""Seeding verbs: users, OAuth apps and tokens put in directly, under ``fake_ghe.rules``;
+and what a site admin does to an app (``suspend_app``).
 
 Python calls and scenarios go through the same ``rules.check_*`` and the same ``seed_*``
 below, so they accept exactly the same input.
