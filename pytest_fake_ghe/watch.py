@@ -78,7 +78,8 @@ def explained(watched: Watch, shown: int = SHOWN) -> str | None:
 def unfired_message(nodeid: str, label: str, unfired: Sequence[Fault]) -> str:
     return (
         f"{nodeid}: {_count(len(unfired), 'fault')} armed on {label} never fired, or not all "
-        "their times; a mistyped method or path glob? (clear_faults() at the end of the test "
+        f"{'its' if len(unfired) == 1 else 'their'} times; a mistyped method or path glob? "
+        "(clear_faults() at the end of the test "
         "says a fault was not meant to fire)\n" + "\n".join(f"  {fault}" for fault in unfired)
     )
 

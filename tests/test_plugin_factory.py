@@ -4,10 +4,13 @@ their inner failures still failing a test (issue 11, "a public factory fixture")
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from .plugin_support import run
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 MODULE_SCOPED = """
 import pytest, requests
@@ -193,3 +196,15 @@ def test_the_factorys_methods_take_fakeghes_arguments(pytester: pytest.Pytester)
         """
     )
     run(pytester).assert_outcomes(passed=1)
+
+
+def test_the_readmes_module_scoped_example_runs_as_written(pytester: pytest.Pytester) -> None:
+    blocks = dict(
+        re.findall(r"<!-- factory-example:(\S+) -->\s*```\w*\n(.*?)```", README.read_text(), re.S)
+    )
+    assert sorted(blocks) == ["conftest.py", "test_team.py"]
+    for name, text in blocks.items():
+        (pytester.path / name).write_text(text)
+    run(pytester).assert_outcomes(passed=2)
+    # In the other order the state the second test needs is not there: they do share it.
+    run(pytester, "test_team.py::test_the_next_test_sees_it").assert_outcomes(failed=1)

@@ -4,10 +4,13 @@ during that test, redacted and bounded; faults it armed that never fired warn, o
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from .plugin_support import run
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
 SCENARIO = f"""\
@@ -87,6 +90,21 @@ def test_a_failing_test_shows_its_own_calls_and_events_redacted(
     assert "earlier-test-only" not in result.stdout.str()
     # The scenario's own "created" event came before the test started.
     assert "created" not in text
+
+
+def test_the_readmes_failure_example_shows_what_the_readme_says(
+    pytester: pytest.Pytester,
+) -> None:
+    blocks = dict(
+        re.findall(r"<!-- failure-example:(\S+) -->\s*```\w*\n(.*?)```", README.read_text(), re.S)
+    )
+    assert sorted(blocks) == ["output", "test_offboarding.py"]
+    pytester.makepyfile(test_offboarding=blocks["test_offboarding.py"])
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    shown = blocks["output"].splitlines()
+    at = result.outlines.index(shown[0])
+    assert result.outlines[at : at + len(shown)] == shown
 
 
 def test_a_passing_test_carries_nothing(pytester: pytest.Pytester) -> None:
