@@ -51,7 +51,7 @@ class Reach:
         self._keep_hostname = False
         # The live starts of each kind; a kind runs while its set is not empty.
         self._starts: dict[str, set[object]] = {kind: set() for kind in KINDS}
-        self._hosts = Hosts([f"{scheme}://x"])  # set at once by configure
+        self._hosts = Hosts(["https://fake-ghe.invalid"])  # configure() sets the real ones
         self.configure(hostname, scheme=scheme)
 
     # ------------------------------------------------------------------ URLs

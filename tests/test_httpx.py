@@ -5,6 +5,7 @@ exceptions, and a host no fake answers never reaches the network."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -253,3 +254,27 @@ def test_plain_intercept_leaves_httpx_alone(fake: FakeGHE) -> None:
         assert httpx.HTTPTransport.handle_request is REAL_SYNC
         with pytest.raises(httpx.ConnectError):  # ghe.example.com resolves nowhere
             httpx.get(fake.url("/meta"), timeout=2)
+
+
+def test_threads_starting_and_stopping_interceptions_at_once_leave_httpx_as_it_was() -> None:
+    shared = FakeGHE("ghe-shared.example.com")
+    failures: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        own = FakeGHE(f"ghe-{n}.example.com")
+        try:
+            with httpx.Client() as client:  # one client: building one costs an SSL context
+                for _ in range(15):
+                    with own.intercept(httpx=True), shared.intercept(httpx=True):
+                        assert client.get(own.url("/meta")).status_code == 200
+                        assert client.get(shared.url("/meta")).status_code == 200
+        except BaseException as error:  # reported below, with the thread's traceback
+            failures.append(error)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(shared.calls) == 6 * 15
