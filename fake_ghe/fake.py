@@ -2,7 +2,8 @@
 
 It bundles the store, the Flask app, the faults, the clock, the journals and the revocation
 assertions behind one object, and reaches clients in-process (``intercept()``: ``requests``
-patched through ``responses``) or over a socket (``serve()``)::
+patched through ``responses``, and httpx with ``httpx=True`` or ``httpx_transport()``) or over
+a socket (``serve()``); ``fake_ghe.reach`` is where it answers::
 
     with FakeGHE().intercept() as fake:
         user = fake.add_user("octocat", "pw")

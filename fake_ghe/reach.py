@@ -127,7 +127,11 @@ class Reach:
         with self._reach_lock:
             starts = [self._start_requests(prefixes)]
             if httpx:
-                starts.append(self._start_httpx())
+                try:
+                    starts.append(self._start_httpx())
+                except BaseException:
+                    self._undo(starts)  # all or nothing: no interception left behind
+                    raise
         return self._handle(starts)
 
     def _start_requests(self, passthrough: list[str | re.Pattern[str]]) -> Start:
@@ -145,8 +149,11 @@ class Reach:
 
     def _start_httpx(self) -> Start:
         if self._httpx_route is None:
-            from . import httpx_patch
-            from .httpx_transport import AsyncHTTPXTransport, HTTPXTransport
+            try:
+                from . import httpx_patch
+                from .httpx_transport import AsyncHTTPXTransport, HTTPXTransport
+            except ImportError as error:  # httpx is not a dependency of fake-ghe
+                raise ImportError(f"intercept(httpx=True) needs httpx: {error}") from error
 
             assert self._transport is not None  # httpx is intercepted along with requests
             self._httpx_route = httpx_patch.Route(

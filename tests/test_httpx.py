@@ -5,6 +5,7 @@ exceptions, and a host no fake answers never reaches the network."""
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from requests.adapters import HTTPAdapter
 
+import fake_ghe
 from fake_ghe import FakeGHE
 from fake_ghe.httpx_transport import DISCONNECTED
 
@@ -278,3 +280,15 @@ def test_threads_starting_and_stopping_interceptions_at_once_leave_httpx_as_it_w
         thread.join()
     assert failures == []
     assert len(shared.calls) == 6 * 15
+
+
+def test_without_httpx_intercepting_it_fails_and_leaves_nothing_started(
+    fake: FakeGHE, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # None in sys.modules makes the import fail, as on an install without httpx.
+    for module in ("httpx_patch", "httpx_transport"):
+        monkeypatch.setitem(sys.modules, f"fake_ghe.{module}", None)
+        monkeypatch.delattr(fake_ghe, module, raising=False)
+    with pytest.raises(ImportError, match=r"^intercept\(httpx=True\) needs httpx"):
+        fake.intercept(httpx=True)
+    assert HTTPAdapter.send is REAL_SEND  # the requests half was undone too
