@@ -103,6 +103,8 @@ def _route(request: httpx.Request) -> Route | None:
     for route in routes:
         if route.handles(url):
             return route
+    # [decision] A prefix any intercepting fake lets through goes through: the fakes of one
+    # test share one process-wide patch, so they share what may leave it.
     if any(passes_through(url, route.passthrough) for route in routes):
         return None
     roots = [root for route in routes for root in route.sync.hosts.roots]

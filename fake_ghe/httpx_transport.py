@@ -64,6 +64,9 @@ class _Answering:
     def _run(self, request: httpx.Request, body: bytes) -> httpx.Response:
         """Answer ``request`` (blocking: the async transport calls this in a thread)."""
         url = str(request.url)
+        # [decision] Unlike httpx.WSGITransport, only the fake's own URLs are answered: a client
+        # that wanders to another host (a redirect, a wrong base_url) is told so, not answered
+        # by the fake under a name that is not its own.
         if not self.hosts.handles(url):
             raise httpx.ConnectError(
                 f"fake-ghe: no fake answers {redact.url(url)}: "

@@ -72,8 +72,9 @@ class Reach:
         served = self._server is not None and not self._keep_hostname
         hostname = None if served else self.hostname
         self.runtime.config = replace(self.config, hostname=hostname, scheme=self.scheme)
-        # In-process transports answer the socket's URL too while served: one state, and a
-        # request to it never needs the socket (nor passthrough) while intercepted.
+        # [decision] In-process transports answer the socket's URL too while served: one
+        # state, the same faults and answers as over the socket, and no passthrough to keep in
+        # step with the server (a test mock started before the fake would refuse it).
         served_url = self.served_url
         self._hosts.set([self.inprocess_url] + ([served_url] if served_url else []))
 
@@ -96,6 +97,8 @@ class Reach:
     @property
     def root_url(self) -> str:
         """``served_url`` while served (any client reaches it), else ``inprocess_url``."""
+        # [decision] As before issue 11 (fake_ghe_server.base_url and fake-ghe serve rely on
+        # it): the URL that works for every client. The two stable ones are named apart.
         return self.served_url or self.inprocess_url
 
     @property
