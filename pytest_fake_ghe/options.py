@@ -29,6 +29,7 @@ MARKER_KEYS = (
     "lockout_window",
     "otp_window",
     "unfired_faults",
+    "httpx",
 )
 # What a fault the test armed but never fired does at teardown (ini fake_ghe_unfired_faults,
 # or the marker's unfired_faults=): a FakeGHEFaultWarning, an error, or nothing.
@@ -46,7 +47,8 @@ class FakeGHESettings:
     ``lockout_threshold``, ``lockout_window`` (seconds or a timedelta) and ``otp_window``
     change the fake's sign-in rules for this test only (None: the defaults).
     ``unfired_faults`` is what faults the test armed but never fired do at teardown:
-    ``warn``, ``error`` or ``ignore``.
+    ``warn``, ``error`` or ``ignore``. ``httpx``: ``fake_ghe`` intercepts every httpx client of
+    the process too (``FakeGHE.intercept(httpx=True)``).
     """
 
     scenario: Path | Mapping[str, Any] | None = None
@@ -57,6 +59,7 @@ class FakeGHESettings:
     lockout_window: timedelta | float | None = None
     otp_window: int | None = None
     unfired_faults: str = "warn"
+    httpx: bool = False
 
 
 def settings_for(request: pytest.FixtureRequest) -> FakeGHESettings:
@@ -83,6 +86,12 @@ def settings_for(request: pytest.FixtureRequest) -> FakeGHESettings:
         )
     else:
         unfired = unfired_faults(config.getini(UNFIRED_FAULTS_INI), UNFIRED_FAULTS_INI)
+    httpx = marked["httpx"] if "httpx" in marked else config.getini("fake_ghe_httpx")
+    if not isinstance(httpx, bool):
+        pytest.fail(
+            f"fake-ghe: @pytest.mark.{MARKER}(httpx=...) must be True or False, not {httpx!r}",
+            pytrace=False,
+        )
     return FakeGHESettings(
         scenario,
         str(hostname).strip(),
@@ -92,6 +101,7 @@ def settings_for(request: pytest.FixtureRequest) -> FakeGHESettings:
         lockout_window=marked.get("lockout_window"),
         otp_window=marked.get("otp_window"),
         unfired_faults=unfired,
+        httpx=httpx,
     )
 
 

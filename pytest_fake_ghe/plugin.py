@@ -22,12 +22,13 @@ if TYPE_CHECKING:
 
 MARKER_HELP = (
     "fake_ghe(scenario=None, hostname=None, passthrough=(), lockout_threshold=None, "
-    "lockout_window=None, otp_window=None, unfired_faults=None): how the fake_ghe and "
+    "lockout_window=None, otp_window=None, unfired_faults=None, httpx=None): how the fake_ghe and "
     "fake_ghe_server fixtures start this test: a YAML scenario (path relative to the test "
     "file's folder, then rootdir) or a mapping, the host the in-process fake answers, URL "
     "prefixes that may still reach the network, sign-in rules (wrong passwords before a "
     "lockout, its length in seconds, TOTP steps allowed either side of now), and what faults "
-    "the test armed but never fired do at teardown (warn, error or ignore)."
+    "the test armed but never fired do at teardown (warn, error or ignore); httpx=True: "
+    "fake_ghe intercepts every httpx client of the process too."
 )
 
 
@@ -63,6 +64,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "teardown: warn (a FakeGHEFaultWarning, the default), error (the test errors) or ignore.",
         default="warn",
     )
+    parser.addini(
+        "fake_ghe_httpx",
+        "fake_ghe intercepts every httpx client of the process too, not only requests "
+        "(FakeGHE.intercept(httpx=True)); a fake_ghe marker's httpx= decides for its test.",
+        type="bool",
+        default=False,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -95,7 +103,8 @@ def fake_ghe(
     fake_ghe_settings: FakeGHESettings,
 ) -> Iterator[FakeGHE]:
     """A fresh fake GHE answering ``requests`` in-process at ``fake_ghe.base_url``
-    (``https://ghe.example.com/api/v3`` unless configured).
+    (``https://ghe.example.com/api/v3`` unless configured); httpx too with
+    ``@pytest.mark.fake_ghe(httpx=True)`` or ``fake_ghe_httpx = true``.
 
     OAuth web flow: ``fake_ghe.authorize(login, app, scopes=..., redirect_uri=...)`` is the
     code a user's "Authorize" click sends back; exchange it at
@@ -109,7 +118,7 @@ def fake_ghe(
     factory = request.config.stash.get(_FACTORY, None)
     if factory is not None:  # and so must the served fakes of wider-scoped fixtures
         passthrough += factory.served_urls()
-    fake.intercept(passthrough=passthrough)
+    fake.intercept(passthrough=passthrough, httpx=fake_ghe_settings.httpx)
     try:
         yield fake
     finally:

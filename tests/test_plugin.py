@@ -438,7 +438,7 @@ def test_a_missing_scenario_file_says_where_it_looked(pytester: pytest.Pytester)
             'fake_ghe(scenarios="x.yaml")',
             "@pytest.mark.fake_ghe got unknown argument(s) scenarios; "
             "it takes scenario, hostname, passthrough, lockout_threshold, lockout_window, "
-            "otp_window, unfired_faults",
+            "otp_window, unfired_faults, httpx",
         ),
         (
             'fake_ghe("a.yaml", "b.yaml")',
@@ -651,20 +651,19 @@ def test_options_and_marker_are_documented(pytester: pytest.Pytester) -> None:
     )
     run(pytester, "--markers").stdout.fnmatch_lines(
         [
-            "@pytest.mark.fake_ghe(scenario=None, hostname=None, passthrough=(), "
-            "lockout_threshold=None, lockout_window=None, otp_window=None, unfired_faults=None):*"
+            "@pytest.mark.fake_ghe(scenario=None, hostname=None, passthrough=(), lockout_threshold="
+            "None, lockout_window=None, otp_window=None, unfired_faults=None, httpx=None):*"
         ]
     )
     fixtures = run(pytester, "--fixtures")
-    fixtures.stdout.fnmatch_lines(
-        [
-            "fake_ghe_server -- *",
-            "*A fresh fake GHE served on 127.0.0.1*",
-            "fake_ghe_settings -- *",
-            "fake_ghe -- *",
-            "*A fresh fake GHE answering ``requests`` in-process*",
-        ]
-    )
+    # Each with its docstring; pytest lists them in "file:line" order as text (so "100" < "99").
+    for listed in (
+        ["fake_ghe_server -- *", "*A fresh fake GHE served on 127.0.0.1*"],
+        ["fake_ghe_settings -- *", "*How this test's fake starts*"],
+        ["fake_ghe -- *", "*A fresh fake GHE answering ``requests`` in-process*"],
+        ["fake_ghe_factory [[]session scope[]] -- *", "*Makes fakes for module- or session-*"],
+    ):
+        fixtures.stdout.fnmatch_lines(listed)
 
 
 def test_settings_fixture_can_be_overridden(pytester: pytest.Pytester) -> None:
