@@ -42,7 +42,7 @@ class _Count:
         self.value = 0
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Fault:
     """One armed fault, as ``fake.fail()`` / ``slow()`` / ``disconnect()`` hand it back.
 
@@ -61,7 +61,8 @@ class Fault:
     delay: float = 0.0
     disconnect: bool = False
     times: int | None = 1
-    _count: _Count = field(default_factory=_Count, repr=False)
+    # Not an argument: dataclasses.replace() makes a fault with a count of its own.
+    _count: _Count = field(default_factory=_Count, init=False, repr=False)
 
     @property
     def fired(self) -> int:
@@ -108,6 +109,13 @@ class Fault:
         return (
             f"{self.method} {redact.token_shaped(self.path)} -> {self.effect} "
             f"(fired {self.fired} of {times})"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Fault(method={self.method!r}, path={redact.token_shaped(self.path)!r}, "
+            f"status={self.status!r}, delay={self.delay!r}, disconnect={self.disconnect!r}, "
+            f"times={self.times!r}, fired={self.fired!r})"
         )
 
     def describe(self) -> dict[str, Any]:

@@ -149,3 +149,18 @@ def test_handles_are_equal_only_to_themselves(fake: FakeGHE) -> None:
     one, other = fake.fail("GET", "/user", 500), fake.fail("GET", "/user", 500)
     assert one != other and one == one
     assert fake.faults.armed() == [one, other]
+
+
+def test_a_copy_made_with_replace_counts_for_itself(fake: FakeGHE) -> None:
+    fault = fake.fail("GET", "/user", 500)
+    get_user(fake)
+    copy = dataclasses.replace(fault, status=502)
+    assert (fault.fired, copy.fired, copy.status) == (1, 0, 502)
+
+
+def test_repr_shows_the_live_count_and_masks_a_token(fake: FakeGHE) -> None:
+    fault = fake.fail("GET", f"/x/{TOKEN}", 500)
+    assert repr(fault) == (
+        "Fault(method='GET', path='/x/***01234567', status=500, delay=0.0, disconnect=False, "
+        "times=1, fired=0)"
+    )
