@@ -10,6 +10,7 @@ import responses
 from requests.adapters import HTTPAdapter
 
 from fake_ghe import FakeGHE
+from fake_ghe.inprocess import Hosts
 
 REAL_SEND = HTTPAdapter.send
 
@@ -227,3 +228,11 @@ def test_a_hostname_change_is_refused_until_every_interception_ends() -> None:
             fake.configure("other.example.com")
     fake.configure("other.example.com")
     assert fake.inprocess_url == "https://other.example.com"
+
+
+def test_a_fakes_hosts_match_a_bracketed_ipv6_socket_url_and_no_lookalike() -> None:
+    hosts = Hosts(["https://ghe.example.com", "http://[::1]:8080"])
+    assert hosts.handles("http://[::1]:8080/api/v3/meta")
+    assert hosts.handles("https://GHE.example.com:443/api/v3/meta")
+    assert not hosts.handles("http://[::1]:8081/api/v3/meta")
+    assert not hosts.handles("https://ghe.example.com.evil.test/")

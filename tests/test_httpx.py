@@ -292,3 +292,19 @@ def test_without_httpx_intercepting_it_fails_and_leaves_nothing_started(
     with pytest.raises(ImportError, match=r"^intercept\(httpx=True\) needs httpx"):
         fake.intercept(httpx=True)
     assert HTTPAdapter.send is REAL_SEND  # the requests half was undone too
+
+
+def test_a_cancelled_async_request_lets_go_at_once(fake: FakeGHE) -> None:
+    fake.slow("GET", "/meta", 10)
+
+    async def main() -> None:
+        transport = fake.async_httpx_transport()
+        async with httpx.AsyncClient(transport=transport, timeout=None) as client:
+            await asyncio.wait_for(client.get(fake.url("/meta")), 0.1)
+
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        asyncio.run(main())
+    # Not the fault's 10 s: the request's thread is left to finish on its own.
+    assert time.monotonic() - started < 5
+    fake.reset()  # wakes that thread, as every test's reset does
