@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import selectors
 import socket
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from .errors import FakeGHEError
 from .faults import DISCONNECT_KEY
+from .keepalive import Connections, KeepAliveHandler
 
 # A WSGI application, as both transports (this server and the in-process one) take it.
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -29,7 +31,14 @@ class PortInUse(FakeGHEError, OSError):
 DEFAULT_TIMEOUT = 30.0
 
 
-class QuietHandler(WSGIRequestHandler):
+# [decision] How long stop() waits for the threads of idle keep-alive connections to end once
+# their connections are cut (they end at once; the bound only guards against a stuck one), and
+# for a thread still answering (one finishing its write ends at once; a slow fault does not).
+STOP_WAIT = 1.0
+STOP_BUSY_WAIT = 0.05
+
+
+class QuietHandler(KeepAliveHandler):
     # One log line per request costs ~12% of throughput and floods test output.
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
@@ -78,8 +87,60 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _Server(ThreadedWSGIServer):
+    """werkzeug's threaded server that knows its open connections and stops without polling."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections = Connections()
+        # Written to by stop() so the accept loop wakes at once instead of after a poll interval.
+        self._wake_read, self._wake_write = socket.socketpair()
+        self._stopping = threading.Event()
+        # handle_request() is only called when a connection is waiting: never block in it.
+        self.timeout = 0
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        # Named after the server, so a thread left behind says whose it is.
+        threading.current_thread().name = f"fake-ghe:{self.port} connection"
+        self.connections.opened(request)
+        super().process_request_thread(request, client_address)
+
+    def close_request(self, request: Any) -> None:
+        self.connections.closed(request)
+        super().close_request(request)
+
+    def serve_until_stopped(self) -> None:
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self.socket, selectors.EVENT_READ)
+                selector.register(self._wake_read, selectors.EVENT_READ)
+                while not self._stopping.is_set():
+                    ready = selector.select()
+                    if not self._stopping.is_set() and any(
+                        key.fileobj is self.socket for key, _ in ready
+                    ):
+                        self.handle_request()
+        finally:
+            self.close()
+
+    def wake_to_stop(self) -> None:
+        self._stopping.set()
+        with contextlib.suppress(OSError):
+            self._wake_write.send(b"x")
+
+    def close(self) -> None:
+        """Close the listening socket and the wake-up pair."""
+        self.server_close()
+        self._wake_read.close()
+        self._wake_write.close()
+
+
 class LiveServer:
-    """Serve ``app`` on ``host:port`` (port 0 picks a free one) until ``stop()``."""
+    """Serve ``app`` on ``host:port`` (port 0 picks a free one) until ``stop()``.
+
+    Connections are kept alive (HTTP/1.1) until the client closes them, they sit idle for
+    ``timeout`` seconds, or the server stops.
+    """
 
     def __init__(
         self,
@@ -88,26 +149,23 @@ class LiveServer:
         port: int = 0,
         *,
         quiet: bool = True,
-        poll_interval: float = 0.05,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self.host = host
-        self._poll_interval = poll_interval
         # A class of its own, so that this server's timeout is not every server's.
-        base = QuietHandler if quiet else WSGIRequestHandler
+        base = QuietHandler if quiet else KeepAliveHandler
         self._handler: type[WSGIRequestHandler] = type("Handler", (base,), {"timeout": timeout})
         listener = bind(host, port)
         try:
-            self._server: BaseWSGIServer = make_server(
+            self._server = _Server(
                 host,
                 listener.getsockname()[1],
                 dropping_connections(app),
-                threaded=True,
-                request_handler=self._handler,
+                self._handler,
                 fd=listener.fileno(),
             )
         finally:
-            listener.close()  # make_server keeps its own duplicate of the descriptor
+            listener.close()  # the server keeps its own duplicate of the descriptor
         self.port: int = self._server.port
         self._thread: threading.Thread | None = None
 
@@ -138,8 +196,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": self._poll_interval},
+            target=self._server.serve_until_stopped,
             name=f"fake-ghe:{self.port}",
             daemon=True,
         )
@@ -147,12 +204,14 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving; with a short poll interval this takes well under a second."""
-        self._server.shutdown()
-        self._server.server_close()
+        """Stop accepting, then cut the open connections (idle keep-alive ones included)."""
+        self._server.wake_to_stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        else:
+            self._server.close()
+        self._server.connections.close_all(wait=STOP_WAIT, busy_wait=STOP_BUSY_WAIT)
 
     def __enter__(self) -> LiveServer:
         return self.start()
