@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, NamedTuple
 
 from .clock import iso
 from .http_errors import DOCS
@@ -12,12 +12,19 @@ from .model import PERSONAL_CLIENT_ID, Authorization, Grant, OAuthApp, User
 PERSONAL_TOKEN_URL = f"{DOCS}/oauth_authorizations/"
 
 
-class Urls:
-    """Absolute URLs of one fake as a client sees it: ``https://HOST`` and ``https://HOST/api/v3``."""
+class Urls(NamedTuple):
+    """Absolute URLs of one fake as a client sees it: ``https://HOST`` and ``https://HOST/api/v3``.
 
-    def __init__(self, web_root: str, api_prefix: str) -> None:
-        self.web = web_root.rstrip("/")
-        self.api = self.web + api_prefix
+    A value (hashable): answers built from it may be cached by it.
+    """
+
+    web: str
+    api: str
+
+    @classmethod
+    def of(cls, web_root: str, api_prefix: str) -> Urls:
+        web = web_root.rstrip("/")
+        return cls(web, web + api_prefix)
 
     def authorization(self, authorization_id: int) -> str:
         return f"{self.api}/authorizations/{authorization_id}"

@@ -20,9 +20,14 @@ DEFAULT_PER_PAGE = 30
 MAX_PER_PAGE = 100
 
 
+# GHE sent compact JSON. [GHE_BEHAVIOR: rec] One encoder for all: json.dumps with options
+# builds a new one per call, and a list is encoded item by item (fake_ghe.api.render).
+# JSONEncoder.encode keeps no state between calls, so threads may share it.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(body: Any) -> bytes:
-    # GHE sent compact JSON. [GHE_BEHAVIOR: rec]
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(body).encode("utf-8")
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -81,7 +86,11 @@ def empty_response(status: int = 204, *, content_type: str | None = EMPTY_TYPE) 
 
 def cached_json(body: Any, last_modified: datetime | None = None) -> Response:
     """A GET answer with ETag (and Last-Modified), or 304 when the client's copy is current."""
-    data = dumps(body)
+    return cached_data(dumps(body), last_modified)
+
+
+def cached_data(data: bytes, last_modified: datetime | None = None) -> Response:
+    """``cached_json`` of a body already encoded as ``dumps`` does."""
     etag = _etag(data, weak=True)
     headers = {
         "ETag": etag,

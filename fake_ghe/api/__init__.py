@@ -38,7 +38,7 @@ def store() -> Store:
 
 def urls() -> Urls:
     config = context().config
-    return Urls(config.web_root(request.host, request.scheme), config.api_prefix)
+    return Urls.of(config.web_root(request.host, request.scheme), config.api_prefix)
 
 
 def current_user() -> User:

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 
 from .. import serializers
 from ..model import Grant
-from ..wire import cached_json, empty_response, page_params
+from ..wire import cached_json, dumps, empty_response, page_params
 from . import current_user, routes, store, urls
 from .render import paginated
 
@@ -29,7 +29,7 @@ def list_grants() -> Response:
     with store().lock:
         found, total = store().list_grants(current_user(), page, per_page)
         items = [serialize(grant) for grant in found]
-    return paginated("/applications/grants", items, page, per_page, total)
+    return paginated("/applications/grants", dumps(items), page, per_page, total)
 
 
 @bp.get("/applications/grants/<int:grant_id>")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Response, request
 
 from .. import serializers
-from ..model import Authorization, User
-from ..wire import cached_json, has_links, link_header
+from ..model import Authorization, OAuthApp, User
+from ..wire import cached_data, dumps, has_links, link_header
 from . import store, urls
 
 
@@ -19,21 +19,62 @@ def serialize(
     return serializers.authorization(auth, app, urls(), with_token=with_token, user=user)
 
 
-def serialize_all(auths: list[Authorization]) -> list[dict[str, Any]]:
-    """A list of authorizations (no token values), the store and the URLs looked up once."""
+def serialize_all(auths: list[Authorization]) -> bytes:
+    """A JSON list of authorizations (no token values), as ``dumps`` encodes it."""
     found, links = store(), urls()
-    return [
-        serializers.authorization(
-            auth, found.oauth_app(auth.client_id) if auth.client_id else None, links
+    # What dumps makes of the list: its items' own encodings, comma-joined in brackets.
+    return (
+        b"["
+        + b",".join(
+            _LISTED.encoded(
+                auth, found.oauth_app(auth.client_id) if auth.client_id else None, links
+            )
+            for auth in auths
         )
-        for auth in auths
-    ]
+        + b"]"
+    )
 
 
-def paginated(
-    path: str, items: list[dict[str, Any]], page: int, per_page: int, total: int
-) -> Response:
-    response = cached_json(items)
+class _Encodings:
+    """List items' JSON, remembered by the records they show.
+
+    Encoding an item was half of a list's cost, and list after list shows the same records.
+    Records are frozen snapshots that the store replaces on every change, so one record object
+    always encodes the same way: the memo is keyed by identity (cheap, unlike hashing every
+    field) and holds the records it was keyed by, so no other object can take their ids while
+    an entry lives. A changed token is a new record, never a stale hit. Bounded: the oldest
+    entry goes first.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._items: dict[tuple[int, int, serializers.Urls], _Entry] = {}
+
+    def encoded(self, auth: Authorization, app: OAuthApp | None, links: serializers.Urls) -> bytes:
+        key = (id(auth), id(app), links)
+        entry = self._items.get(key)
+        if entry is not None and entry.auth is auth and entry.app is app:
+            return entry.data
+        data = dumps(serializers.authorization(auth, app, links))
+        if len(self._items) >= self._limit:
+            # Another thread may have emptied it since the check: nothing to drop then.
+            self._items.pop(next(iter(self._items), key), None)
+        self._items[key] = _Entry(auth, app, data)
+        return data
+
+
+class _Entry(NamedTuple):
+    auth: Authorization
+    app: OAuthApp | None
+    data: bytes
+
+
+_LISTED = _Encodings(1024)
+
+
+def paginated(path: str, data: bytes, page: int, per_page: int, total: int) -> Response:
+    """A page (its JSON list already encoded) with GitHub's ``Link`` header."""
+    response = cached_data(data)
     if has_links(page, per_page, total):  # the query and URLs are only read for links
         query = list(request.args.items(multi=True))
         link = link_header(urls().api + path, query, page, per_page, total)
