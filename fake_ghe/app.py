@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Request, Response, g, request
@@ -43,7 +43,7 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
     config = config or Config()
     # No app-wide /static route: the state page serves its assets under the admin prefix,
     # so --no-admin leaves nothing but the GHE API.
-    app = Flask("fake_ghe", static_folder=None)
+    app = _Flask("fake_ghe", static_folder=None)
     # A doubled slash is a path of its own, answered as GHE did (JSON, 404 where it is not
     # a route), never werkzeug's HTML redirect to the merged path.
     app.url_map.merge_slashes = False
@@ -125,7 +125,7 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
     def finish(response: Response) -> Response:
         req, state = unproxied(request), unproxied(g)
         line = STATUS_LINES.get(response.status_code)
-        if line is not None:
+        if line is not None and line != response.status:  # "200 OK" is werkzeug's too
             response.status = line
         headers = response.headers
         headers["X-GitHub-Media-Type"] = "github.v3; format=json"
@@ -142,7 +142,7 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
             headers["X-Accepted-OAuth-Scopes"] = ""
         if is_admin(req.path):
             return response  # the call journal lists what clients asked of GHE, not the admin
-        if "Origin" in req.headers:
+        if "HTTP_ORIGIN" in req.environ:  # an Origin header
             # [decision] only for requests from a browser (they carry Origin); GHE sent these
             # on every answer, but nothing else reads them.
             headers.update(CORS_HEADERS)
@@ -192,6 +192,33 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
     return app
 
 
+class _Flask(Flask):
+    """Flask, asking once per function whether it is a coroutine function.
+
+    Flask asks ``ensure_sync`` of every hook and view on every request, and the answer
+    (inspect's code-flag check, about a microsecond each) never changes for a function.
+    Flask documents the method as the one to override for how views run. Bounded: a
+    function made per request (``after_this_request``) must not grow it without end.
+    """
+
+    REMEMBERED = 256
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ensured: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        try:
+            return self._ensured[func]
+        except KeyError:
+            ensured = super().ensure_sync(func)
+            if len(self._ensured) < self.REMEMBERED:
+                self._ensured[func] = ensured
+            return ensured
+        except TypeError:  # an unhashable callable: asked every time, as Flask does
+            return super().ensure_sync(func)
+
+
 def _validation_docs(app: Flask) -> str:
     """Where the endpoint that answers documents its rules (``documented_at``), for a 422."""
     view = app.view_functions.get(request.endpoint or "")
@@ -231,31 +258,31 @@ def _authenticate(
     served: bool,
 ) -> None:
     """Check the request's credentials as ``access`` says; ``served``: its view will run."""
-    store, headers = fake.store, _credential_headers(req)
+    store, sent = fake.store, auth.read(_credential_headers(req))
     if access.kind is not Kind.APP:
         # Recorded if sign-in fails (401/403): whose password or code failed; overwritten below
         # once it succeeds. An app's failures are 404s naming the client_id in the path.
-        state.principal = auth.attempted(store, headers)
+        state.principal = auth.attempted(store, sent)
     if access.kind is Kind.PASSWORD:
         # Only a request that would create a token texts a code: POST /authorizations and
         # PUT /authorizations/clients/..., not POST /authorizations/{id} (an update). [decision]
         sends_sms = access.sends_sms and served
-        user = auth.password_user(store, headers, sends_sms=sends_sms)
+        user = auth.password_user(store, sent, sends_sms=sends_sms)
         state.user, state.principal = user, user.login
         state.rate_limit = store.consume_rate_limit(user)
     elif access.kind is Kind.APP:
         client_id = str(args["client_id"])
-        state.oauth_app = auth.app_client(store, headers, client_id)
+        state.oauth_app = auth.app_client(store, sent, client_id)
         state.principal = f"app:{client_id}"
     elif access.kind is Kind.TOKEN:
-        user, token = auth.token_user(store, headers)
+        user, token = auth.token_user(store, sent)
         state.user, state.token_authorization = user, token
         state.principal = _user_principal(user, token)
         state.rate_limit = store.consume_rate_limit(user)
     else:
         # The root, /meta and paths the fake lacks: credentials are optional but, when sent,
         # checked like anywhere else. [docs: failed login limit]
-        found = auth.optional_user(store, headers)
+        found = auth.optional_user(store, sent)
         if isinstance(found, OAuthApp):
             state.principal = f"app:{found.client_id}"
         elif found is not None:

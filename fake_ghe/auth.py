@@ -59,10 +59,32 @@ def credentials(headers: HeaderLookup) -> Credentials | None:
     raise BadCredentials()
 
 
+class Sent(NamedTuple):
+    """What a request offers to sign in with, its Authorization header read once."""
+
+    headers: HeaderLookup
+    creds: Credentials | None
+    # An Authorization header that cannot be read: bad credentials wherever it is checked.
+    malformed: bool
+
+
+def read(headers: HeaderLookup) -> Sent:
+    try:
+        return Sent(headers, credentials(headers), malformed=False)
+    except BadCredentials:
+        return Sent(headers, None, malformed=True)
+
+
+def _checked(sent: Sent) -> Credentials | None:
+    if sent.malformed:
+        raise BadCredentials()
+    return sent.creds
+
+
 FAILED = " (failed)"  # marks a call's principal as an attempt that did not sign in
 
 
-def attempted(store: Store, headers: HeaderLookup) -> str | None:
+def attempted(store: Store, sent: Sent) -> str | None:
     """Who a request tries to sign in as, for the call journal until sign-in succeeds.
 
     ``LOGIN (failed)`` for Basic (a token-shaped login masked), ``LOGIN (token ...LAST8,
@@ -70,10 +92,7 @@ def attempted(store: Store, headers: HeaderLookup) -> str | None:
     whole token (an unknown "token" may be a mistyped password, so none of it is shown).
     None when no credentials were sent or they cannot be read.
     """
-    try:
-        creds = credentials(headers)
-    except BadCredentials:
-        return None
+    creds = sent.creds
     if creds is None:
         return None
     if creds.scheme == "basic":
@@ -85,12 +104,12 @@ def attempted(store: Store, headers: HeaderLookup) -> str | None:
     return f"{user.login} (token ...{token.token_last_eight}, failed)"
 
 
-def password_user(store: Store, headers: HeaderLookup, *, sends_sms: bool = False) -> User:
+def password_user(store: Store, sent: Sent, *, sends_sms: bool = False) -> User:
     """The user of a Basic ``login:password`` request whose second factor (if any) checks out.
 
     ``sends_sms``: the request may make GHE text a code (POST/PUT to /authorizations).
     """
-    creds = credentials(headers)
+    creds = _checked(sent)
     if creds is None:
         raise AuthenticationRequired()
     if creds.scheme == "token":
@@ -113,7 +132,7 @@ def password_user(store: Store, headers: HeaderLookup, *, sends_sms: bool = Fals
         store.note_failed_login(user)
         # Wrong password: no X-GitHub-OTP header, even for a two-factor user. [rec]
         raise BadCredentials()
-    check_second_factor(store, user, headers, sends_sms=sends_sms)
+    check_second_factor(store, user, sent.headers, sends_sms=sends_sms)
     return user
 
 
@@ -136,12 +155,9 @@ def check_second_factor(
     raise TwoFactorRequired(user.two_factor.type)
 
 
-def app_client(store: Store, headers: HeaderLookup, client_id: str) -> OAuthApp:
+def app_client(store: Store, sent: Sent, client_id: str) -> OAuthApp:
     """The app whose ``client_id:client_secret`` sign the request for its own path; else 404."""
-    try:
-        creds = credentials(headers)
-    except BadCredentials:
-        creds = None
+    creds = sent.creds
     if creds is None or creds.scheme != "basic" or creds.username != client_id:
         raise NotFound()
     app = store.authenticate_app(creds.username, creds.secret)
@@ -150,9 +166,9 @@ def app_client(store: Store, headers: HeaderLookup, client_id: str) -> OAuthApp:
     return app
 
 
-def token_user(store: Store, headers: HeaderLookup) -> tuple[User, Authorization | None]:
+def token_user(store: Store, sent: Sent) -> tuple[User, Authorization | None]:
     """The user of a request to a token endpoint, and the token used (None for a password)."""
-    creds = credentials(headers)
+    creds = _checked(sent)
     if creds is None:
         raise AuthenticationRequired()
     if creds.scheme == "basic":
@@ -162,7 +178,7 @@ def token_user(store: Store, headers: HeaderLookup) -> tuple[User, Authorization
             raise BadCredentials()
         store.ensure_not_locked(user)
         if store.check_password(user, creds.secret):
-            check_second_factor(store, user, headers)
+            check_second_factor(store, user, sent.headers)
             return user, None
         owner = store.token_owner(creds.secret)
         if owner is not None and owner[0].id == user.id:
@@ -176,9 +192,7 @@ def token_user(store: Store, headers: HeaderLookup) -> tuple[User, Authorization
     return owner
 
 
-def optional_user(
-    store: Store, headers: HeaderLookup
-) -> tuple[User, Authorization | None] | OAuthApp | None:
+def optional_user(store: Store, sent: Sent) -> tuple[User, Authorization | None] | OAuthApp | None:
     """Credentials sent to an endpoint that needs none (the API root, /meta, unknown paths).
 
     GHE checked whatever credentials came with any request before routing it, so
@@ -187,11 +201,11 @@ def optional_user(
     An app's ``client_id:client_secret`` only identifies the app (the docs' "OAuth2
     key/secret"): the app is returned and the request goes on as anonymous.
     """
-    creds = credentials(headers)
+    creds = _checked(sent)
     if creds is None:
         return None
     if creds.scheme == "basic" and store.user(creds.username) is None:
         app = store.authenticate_app(creds.username, creds.secret)
         if app is not None:
             return app
-    return token_user(store, headers)
+    return token_user(store, sent)
