@@ -98,22 +98,17 @@ class Connections:
             else:
                 self._busy.discard(conn)
 
-    def close_all(self, wait: float, busy_wait: float) -> None:
-        """Cut every open connection (and any opened later); wait up to ``wait`` seconds for the
-        threads that were waiting for a next request, which end as soon as they see the cut,
-        and up to ``busy_wait`` for each thread still answering.
-
-        A thread still inside the app past that (a slow fault sleeping) is not waited for: its
-        answer has nowhere to go now, and it ends when the app returns.
-        """
+    def close_all(self) -> set[threading.Thread]:
+        """Cut every open connection (and any opened later): a thread waiting for its next
+        request ends at once. The threads still inside the app (answering, or sleeping in a
+        slow fault) are returned: their answers have nowhere to go now."""
         with self._lock:
             self._closing = True
-            cut = [(conn, thread, conn in self._busy) for conn, thread in self._open.items()]
-        for conn, _, _ in cut:
+            cut = list(self._open)
+            busy = {self._open[conn] for conn in self._busy if conn in self._open}
+        for conn in cut:
             _cut(conn)
-        for _, thread, busy in cut:
-            if thread is not threading.current_thread():
-                thread.join(busy_wait if busy else wait)
+        return busy
 
 
 def _cut(conn: socket.socket) -> None:

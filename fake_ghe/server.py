@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import queue
 import selectors
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -36,6 +38,9 @@ DEFAULT_TIMEOUT = 30.0
 # for a thread still answering (one finishing its write ends at once; a slow fault does not).
 STOP_WAIT = 1.0
 STOP_BUSY_WAIT = 0.05
+# [decision] Threads kept waiting for new connections once theirs ended: a test suite's client
+# opens connections one or a few at a time; a burst beyond this starts threads as before.
+IDLE_THREADS = 4
 
 
 class QuietHandler(KeepAliveHandler):
@@ -88,7 +93,9 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 class _Server(ThreadedWSGIServer):
-    """werkzeug's threaded server that knows its open connections and stops without polling."""
+    """werkzeug's threaded server that knows its open connections, stops without polling, and
+    keeps the threads of ended connections for the next ones (starting a thread costs more
+    than the rest of accepting a connection)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,12 +103,41 @@ class _Server(ThreadedWSGIServer):
         # Written to by stop() so the accept loop wakes at once instead of after a poll interval.
         self._wake_read, self._wake_write = socket.socketpair()
         self._stopping = threading.Event()
-        # handle_request() is only called when a connection is waiting: never block in it.
-        self.timeout = 0
+        # Accepting only when the selector says a client waits; a client that gave up meanwhile
+        # must not block the loop (and with it, stop()).
+        self.socket.setblocking(False)
+        self._pool_lock = threading.Lock()
+        self._idle = 0  # threads waiting on _handoff for a connection
+        self._handoff: queue.SimpleQueue[tuple[Any, Any] | None] = queue.SimpleQueue()
+        self._workers: list[threading.Thread] = []
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._pool_lock:
+            if self._idle:
+                self._idle -= 1
+                self._handoff.put((request, client_address))
+                return
+            thread = threading.Thread(
+                target=self._work,
+                args=(request, client_address),
+                name=f"fake-ghe:{self.port} connection",  # a thread left behind says whose
+                daemon=True,
+            )
+            self._workers = [known for known in self._workers if known.is_alive()]
+            self._workers.append(thread)
+        thread.start()
+
+    def _work(self, request: Any, client_address: Any) -> None:
+        job: tuple[Any, Any] | None = (request, client_address)
+        while job is not None:
+            self.process_request_thread(*job)  # serves the connection until it ends
+            with self._pool_lock:
+                if self._stopping.is_set() or self._idle >= IDLE_THREADS:
+                    return
+                self._idle += 1
+            job = self._handoff.get()
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
-        # Named after the server, so a thread left behind says whose it is.
-        threading.current_thread().name = f"fake-ghe:{self.port} connection"
         self.connections.opened(request)
         super().process_request_thread(request, client_address)
 
@@ -119,9 +155,41 @@ class _Server(ThreadedWSGIServer):
                     if not self._stopping.is_set() and any(
                         key.fileobj is self.socket for key, _ in ready
                     ):
-                        self.handle_request()
+                        self._accept()
         finally:
             self.close()
+
+    def _accept(self) -> None:
+        # socketserver's handle_request(), without the second select it makes each time.
+        try:
+            request, client_address = self.get_request()
+        except OSError:
+            return  # gone already (or nothing there after all)
+        if not self.verify_request(request, client_address):
+            self.shutdown_request(request)
+            return
+        try:
+            self.process_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+            self.shutdown_request(request)
+
+    def end_connections(self, wait: float, busy_wait: float) -> None:
+        """After the accept loop stopped: cut every connection, let the idle threads go, and
+        wait for the threads to end: up to ``wait`` seconds for those that were waiting for a
+        request (they end at once), ``busy_wait`` for those inside the app (a slow fault may
+        sleep on; it is not waited for)."""
+        busy = self.connections.close_all()
+        with self._pool_lock:
+            idle, self._idle = self._idle, 0
+            threads = [thread for thread in self._workers if thread.is_alive()]
+        for _ in range(idle):
+            self._handoff.put(None)
+        now = time.monotonic()
+        for thread in threads:
+            deadline = now + (busy_wait if thread in busy else wait)
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     def wake_to_stop(self) -> None:
         self._stopping.set()
@@ -211,7 +279,7 @@ class LiveServer:
             self._thread = None
         else:
             self._server.close()
-        self._server.connections.close_all(wait=STOP_WAIT, busy_wait=STOP_BUSY_WAIT)
+        self._server.end_connections(wait=STOP_WAIT, busy_wait=STOP_BUSY_WAIT)
 
     def __enter__(self) -> LiveServer:
         return self.start()
