@@ -59,12 +59,15 @@ class Body(io.RawIOBase):
         return count
 
     def drain(self) -> bool:
-        """Read and drop the rest; False if the connection ended first."""
-        while self.remaining > 0:
-            chunk = self._stream.read(min(self.remaining, 65536))
-            if not chunk:
-                return False
-            self.remaining -= len(chunk)
+        """Read and drop the rest; False if the connection ended (or stalled) first."""
+        try:
+            while self.remaining > 0:
+                chunk = self._stream.read(min(self.remaining, 65536))
+                if not chunk:
+                    return False
+                self.remaining -= len(chunk)
+        except OSError:  # reset, or silent for the handler's timeout
+            return False
         return True
 
 
@@ -183,12 +186,12 @@ class KeepAliveHandler(WSGIRequestHandler):
                 with contextlib.suppress(Exception):
                     _Exchange(self, environ, body).run(InternalServerError())
             self.server.log("error", f"Error on request:\n{failure}")
+        if body is not None and not body.remaining:
             return
-        unread = body is None or body.remaining > 0
-        if unread and not self.close_connection and body is not None and not body.drain():
-            self.close_connection = True
-        elif unread and self.close_connection:
+        if self.close_connection or body is None:
             self._linger()
+        elif not body.drain():
+            self.close_connection = True
 
     def _body(self, environ: dict[str, Any]) -> Body | None:
         """Wrap ``wsgi.input`` so what is left unread is known; None if that cannot be known

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
+import requests
 
 from fake_ghe import FakeGHE
 from fake_ghe.server import LiveServer
@@ -216,6 +217,10 @@ def test_a_failing_app_answers_500_and_closes():
         assert answer.status == 500 and answer.getheader("Connection") == "close"
         answer.read()
         conn.close()
+        # A client that sends its whole body before reading (requests does) still gets the
+        # 500 for a body nobody read, not a connection reset.
+        big = requests.post(f"http://127.0.0.1:{server.port}/", data=b"x" * (3 << 20), timeout=5)
+        assert big.status_code == 500
 
 
 def test_an_idle_keep_alive_connection_is_dropped_after_the_timeout(served):
