@@ -15,6 +15,7 @@ import base64
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -219,3 +220,69 @@ if __name__ == "__main__":
     # Regenerate the pins (only when an answer is meant to change).
     PINS.write_text(json.dumps(all_cases(), indent=1, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote {PINS}", file=sys.stderr)
+
+
+# ------------------------------------------------------------------ what the speed-ups keep
+
+
+def basic(login: tuple[str, str]) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(":".join(login).encode()).decode()}
+
+
+def listed(client: Client, host: str = "ghe.example.com") -> list[dict[str, Any]]:
+    answer = client.get(
+        "/api/v3/authorizations", base_url=f"https://{host}", headers=basic(OCTOCAT)
+    )
+    assert answer.status_code == 200
+    body: list[dict[str, Any]] = answer.get_json()
+    return body
+
+
+def test_a_listed_token_that_changed_is_listed_as_it_is_now() -> None:
+    # List items are encoded once per record (fake_ghe.api.render): a change must show at once.
+    fake = seeded()
+    client = Client(fake.wsgi)
+    before = listed(client)
+    fake.clock.advance(minutes=1)
+    answer = client.patch(
+        "/api/v3/authorizations/2",
+        base_url=ROOT,
+        headers=basic(OCTOCAT),
+        json={"note": "renamed", "add_scopes": ["user"]},
+    )
+    assert answer.status_code == 200
+    after = listed(client)
+    changed = next(item for item in after if item["id"] == 2)
+    assert (changed["note"], changed["scopes"]) == ("renamed", ["repo", "gist", "user"])
+    assert changed["updated_at"] == "2019-09-01T12:22:00Z"
+    assert [item for item in after if item["id"] != 2] == [i for i in before if i["id"] != 2]
+
+
+def test_a_list_names_the_host_each_request_was_sent_to() -> None:
+    # Served without a fixed hostname, url fields follow the Host: never another request's.
+    fake = seeded()
+    fake.runtime.config = replace(fake.config, hostname=None)
+    client = Client(fake.wsgi)
+    for host in ("one.example", "two.example:8443", "one.example"):
+        urls = {item["url"].split("/api/")[0] for item in listed(client, host)}
+        assert urls == {f"https://{host}"}
+
+
+def test_the_list_encodings_kept_are_bounded() -> None:
+    from fake_ghe.api import render
+
+    fake = FakeGHE(frozen_at="2019-09-01T12:00:00Z")
+    fake.add_user("octocat", "pw")
+    for n in range(1100):
+        fake.add_authorization("octocat", note=f"n{n}")
+    client = Client(fake.wsgi)
+    seen = 0
+    for page in range(1, 12):
+        answer = client.get(
+            f"/api/v3/authorizations?per_page=100&page={page}",
+            base_url=ROOT,
+            headers=basic(OCTOCAT),
+        )
+        seen += len(answer.get_json())
+    assert seen == 1100
+    assert 0 < len(render._LISTED) <= 1024

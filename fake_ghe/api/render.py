@@ -50,6 +50,9 @@ class _Encodings:
         self._limit = limit
         self._items: dict[tuple[int, int, serializers.Urls], _Entry] = {}
 
+    def __len__(self) -> int:
+        return len(self._items)
+
     def encoded(self, auth: Authorization, app: OAuthApp | None, links: serializers.Urls) -> bytes:
         key = (id(auth), id(app), links)
         entry = self._items.get(key)
