@@ -69,6 +69,7 @@ class Sent(NamedTuple):
 
 
 def read(headers: HeaderLookup) -> Sent:
+    """The request's credentials, parsed once for every check that follows."""
     try:
         return Sent(headers, credentials(headers), malformed=False)
     except BadCredentials:
