@@ -12,8 +12,10 @@ Rows (each measured with its baseline in the same run, in interleaved rounds, me
    and against the 10 ms goal;
 4. the same test with ``fake_ghe_server`` vs with ``fake_ghe``: time per test, taken inside a
    ``python -m pytest`` subprocess by a generated conftest that times each test's whole
-   protocol (setup, call, teardown); the first and the last test are left out (they pay the
-   session fixture's start and end and the imports), the median of the rest is the round's;
+   protocol (setup, call, teardown); the two kinds alternate test by test in one run, so the
+   machine's load weighs on both alike; the first of each kind and the last two are left out
+   (they pay the session fixtures' start and end and the imports), the medians of the rest
+   are the round's;
 5. 200 tests with ``fake_ghe`` vs on bare ``responses``: wall time of a fresh
    ``python -m pytest`` subprocess each (start-up included, as users pay it);
 6. a page of 30 (``?per_page=30``) out of 100,000 authorizations vs out of 30, in-process.
@@ -80,7 +82,7 @@ _times = []
 def pytest_runtest_protocol(item, nextitem):
     started = time.perf_counter()
     yield
-    _times.append(time.perf_counter() - started)
+    _times.append((item.name, time.perf_counter() - started))
 
 
 def pytest_sessionfinish(session):
@@ -306,14 +308,17 @@ def row_stop(rounds: int) -> Row:
 # ---------------------------------------------------------------------- rows 4 and 5: pytest
 
 
-def write_suite(folder: Path, template: str, count: int, conftest: bool) -> Path:
+def write_suite(folder: Path, blocks: Iterable[str], conftest: bool) -> Path:
     folder.mkdir()
-    (folder / "test_many.py").write_text(
-        "".join(textwrap.dedent(template).replace("{n}", str(n)) for n in range(count))
-    )
+    (folder / "test_many.py").write_text("".join(textwrap.dedent(block) for block in blocks))
     if conftest:
         (folder / "conftest.py").write_text(TIMING_CONFTEST)
     return folder
+
+
+def numbered(template: str, count: int, prefix: str = "") -> list[str]:
+    """``count`` copies of a test template, its ``{n}`` replaced by ``prefix`` and a number."""
+    return [template.replace("{n}", f"{prefix}{n}") for n in range(count)]
 
 
 def run_pytest(folder: Path, plugin: bool) -> float:
@@ -333,20 +338,36 @@ def run_pytest(folder: Path, plugin: bool) -> float:
     return elapsed
 
 
-def per_test(folder: Path) -> float:
+def per_test(folder: Path) -> tuple[float, float]:
+    """Median seconds per test of the served and the in-process kind, from one pytest run.
+
+    The first test of each kind (it starts its session fake) and the last two (the session's
+    end) are left out.
+    """
     run_pytest(folder, plugin=True)
-    times: list[float] = json.loads((folder / "times.json").read_text())
-    return median(times[1:-1])
+    times: list[tuple[str, float]] = json.loads((folder / "times.json").read_text())
+    kept = times[2:-2]
+    served = [seconds for name, seconds in kept if name.startswith("test_served_")]
+    in_process = [seconds for name, seconds in kept if name.startswith("test_in_process_")]
+    return median(served), median(in_process)
 
 
 def row_server_test(rounds: int, count: int, tmp: Path) -> Row:
-    served = write_suite(tmp / "served", SERVER_TESTS, count, conftest=True)
-    in_process = write_suite(tmp / "in_process", FAKE_TESTS, count, conftest=True)
+    # The two kinds alternate inside one pytest run, test by test: the machine's load (other
+    # processes) then weighs on both alike, where separate runs for each kind differed by more
+    # than the ratio measured.
+    served_blocks = numbered(SERVER_TESTS, count, "served_")
+    in_process_blocks = numbered(FAKE_TESTS, count, "in_process_")
+    blocks = [
+        block for pair in zip(served_blocks, in_process_blocks, strict=True) for block in pair
+    ]
+    suite = write_suite(tmp / "served_and_in_process", blocks, conftest=True)
     served_times: list[float] = []
     in_process_times: list[float] = []
     for _ in range(rounds):
-        served_times.append(per_test(served))
-        in_process_times.append(per_test(in_process))
+        served_s, in_process_s = per_test(suite)
+        served_times.append(served_s)
+        in_process_times.append(in_process_s)
     served_s, in_process_s = median(served_times), median(in_process_times)
     return Row(
         "4. a fake_ghe_server test vs the same test with fake_ghe (per test)",
@@ -358,8 +379,8 @@ def row_server_test(rounds: int, count: int, tmp: Path) -> Row:
 
 
 def row_suite(rounds: int, count: int, tmp: Path) -> Row:
-    fake = write_suite(tmp / "fake_suite", FAKE_TESTS, count, conftest=False)
-    bare = write_suite(tmp / "bare_suite", BARE_TESTS, count, conftest=False)
+    fake = write_suite(tmp / "fake_suite", numbered(FAKE_TESTS, count), conftest=False)
+    bare = write_suite(tmp / "bare_suite", numbered(BARE_TESTS, count), conftest=False)
     fake_times: list[float] = []
     bare_times: list[float] = []
     for _ in range(rounds):
@@ -436,7 +457,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="requests per round (1, 6)")
     parser.add_argument("--seconds", type=float, default=2.0, help="load per round (row 2)")
     parser.add_argument("--stops", type=int, default=15, help="servers stopped (row 3)")
-    parser.add_argument("--per-test", type=int, default=40, help="tests per file (row 4)")
+    parser.add_argument("--per-test", type=int, default=40, help="tests of each kind (row 4)")
     parser.add_argument("--tests", type=int, default=200, help="tests per suite (row 5)")
     parser.add_argument("--big", type=int, default=100_000, help="authorizations (row 6)")
     parser.add_argument("--profile", action="store_true", help="cProfile row 1's fake path")
