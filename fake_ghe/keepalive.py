@@ -257,6 +257,9 @@ class _Exchange:
                 self.write(b"")
             if self._chunked:
                 self._handler.wfile.write(b"0\r\n\r\n")
+            # Once, at the end: head, body and the chunked terminator leave in one segment
+            # (a longer body goes out as the buffer fills).
+            self._handler.wfile.flush()
         finally:
             close = getattr(result, "close", None)
             if close is not None:
@@ -271,7 +274,6 @@ class _Exchange:
                 handler.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
             else:
                 handler.wfile.write(data)
-        handler.wfile.flush()
 
     def _send_head(self) -> None:
         handler = self._handler
