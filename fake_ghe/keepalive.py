@@ -159,9 +159,10 @@ class KeepAliveHandler(WSGIRequestHandler):
             self._answered = True
 
     def _answer(self) -> None:
-        if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-            self.wfile.flush()
+        # http.server answered an ``Expect: 100-continue`` already (werkzeug's own handler
+        # sends a second one); it waits in the buffer, and the client waits for it to send
+        # the body.
+        self.wfile.flush()
         environ = self.make_environ()
         body = self._body(environ)
         host = environ.get("HTTP_HOST")

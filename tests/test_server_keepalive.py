@@ -142,6 +142,24 @@ def test_an_answer_without_a_length_is_chunked_and_the_connection_stays(tmp_path
         conn.close()
 
 
+def test_a_client_expecting_100_continue_gets_one_then_the_answer(served):
+    body = b'{"scopes": [], "note": "expected"}'
+    assert served.server is not None
+    with socket.create_connection(("127.0.0.1", served.server.port), timeout=5) as sock:
+        sock.sendall(
+            f"POST {API}/authorizations HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: {AUTH['Authorization']}\r\nContent-Length: {len(body)}\r\n"
+            "Expect: 100-continue\r\n\r\n".encode()
+        )
+        assert sock.recv(25) == b"HTTP/1.1 100 Continue\r\n\r\n"  # before the body is sent
+        sock.sendall(body)
+        answer = b""
+        while b"}" not in answer:
+            answer += sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 201 Created\r\n")  # no second 100 Continue
+    assert [a.note for a in served.authorizations()] == ["expected"]
+
+
 # ------------------------------------------------------------------ closed when it must be
 
 
