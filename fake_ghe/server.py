@@ -1,4 +1,4 @@
-"""A live HTTP server over a fake's WSGI app, in a daemon thread, for clients that need a socket."""
+"""A live HTTP server over a fake's WSGI app, on daemon threads, for clients that need a socket."""
 
 from __future__ import annotations
 

@@ -127,7 +127,7 @@ def test_a_small_unread_body_is_skipped_before_the_next_request(served):
     conn.close()
 
 
-def test_an_answer_without_a_length_is_chunked_and_the_connection_stays(tmp_path):
+def test_an_answer_without_a_length_is_chunked_and_the_connection_stays():
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         start_response("200 OK", [("Content-Type", "text/plain")])
         return iter([b"streamed ", b"in parts"])
