@@ -28,98 +28,26 @@ cProfile of the in-process request path (row 1) after the table.
 from __future__ import annotations
 
 import argparse
-import base64
 import cProfile
 import gc
-import json
 import os
 import pstats
-import re
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import textwrap
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import requests
 import responses
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_plugin import (
-    BARE_TESTS,
-    FAKE_TESTS,
-    ROOT,
-    _entry_point_installed,
-    _timed,
-)
+from bench_plugin import _timed
+from speed_common import LOGIN, PASSWORD, Row, median, say, seeded
+from speed_pytest import row_server_test, row_suite
+from speed_served import row_served, row_stop
 
 from fake_ghe import FakeGHE
-
-LOGIN, PASSWORD = "octocat", "pw"
-AUTH_HEADER = "Basic " + base64.b64encode(f"{LOGIN}:{PASSWORD}".encode()).decode()
-SERVER_TESTS = FAKE_TESTS.replace("fake_ghe", "fake_ghe_server")
-
-TIMING_CONFTEST = """
-import json
-import os
-import time
-
-import pytest
-
-_times = []
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    started = time.perf_counter()
-    yield
-    _times.append((item.name, time.perf_counter() - started))
-
-
-def pytest_sessionfinish(session):
-    with open(os.environ["BENCH_SPEED_TIMES"], "w") as out:
-        json.dump(_times, out)
-"""
-
-
-@dataclass
-class Row:
-    what: str
-    measured: str
-    baseline: str
-    ratio: float
-    goal: str  # "<= 1.5x" or ">= 1.0x"
-
-    @property
-    def met(self) -> bool:
-        bound = float(self.goal[3:].rstrip("x"))
-        return self.ratio <= bound if self.goal.startswith("<=") else self.ratio >= bound
-
-
-def median(values: Iterable[float]) -> float:
-    return statistics.median(list(values))
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def seeded(fake: FakeGHE, count: int) -> FakeGHE:
-    fake.add_user(LOGIN, PASSWORD)
-    for n in range(count):
-        fake.add_authorization(LOGIN, note=f"note {n}")
-    return fake
-
 
 # ---------------------------------------------------------------------- row 1: in-process
 
@@ -175,231 +103,6 @@ def profile_in_process(count: int) -> None:
     pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(20)
     print("\nand by cumulative time:")
     pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
-
-
-# ---------------------------------------------------------------------- row 2: served, req/s
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
-def trivial_app(payload: bytes) -> Callable[..., Iterable[bytes]]:
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("HTTP_AUTHORIZATION") != AUTH_HEADER:
-            start_response("401 Unauthorized", [("Content-Type", "application/json")])
-            return [b'{"message": "Requires authentication"}']
-        start_response(
-            "200 OK",
-            [
-                ("Content-Type", "application/json; charset=utf-8"),
-                ("Content-Length", str(len(payload))),
-            ],
-        )
-        return [payload]
-
-    return app
-
-
-@contextmanager
-def trivial_server(payload: bytes) -> Iterator[str]:
-    server: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, trivial_app(payload), threaded=True, request_handler=_QuietHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-def wrk_rate(url: str, seconds: float) -> float:
-    wrk = shutil.which("wrk")
-    assert wrk is not None
-    result = subprocess.run(
-        [wrk, "-t2", "-c4", f"-d{seconds:g}s", "-H", f"Authorization: {AUTH_HEADER}", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-    if bad:
-        raise SystemExit(f"wrk got {bad.group(1)} failed answers from {url}:\n{result.stdout}")
-    found = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
-    if found is None:
-        raise SystemExit(f"no Requests/sec in wrk's output:\n{result.stdout}{result.stderr}")
-    return float(found.group(1))
-
-
-def python_rate(url: str, seconds: float, threads: int = 4) -> float:
-    deadline = time.perf_counter() + seconds
-    counts = [0] * threads
-
-    def client(slot: int) -> None:
-        with requests.Session() as session:
-            while time.perf_counter() < deadline:
-                answer = session.get(url, auth=(LOGIN, PASSWORD))
-                if answer.status_code != 200:
-                    raise RuntimeError(f"{url} answered {answer.status_code}")
-                counts[slot] += 1
-
-    started = time.perf_counter()
-    workers = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return sum(counts) / (time.perf_counter() - started)
-
-
-def row_served(rounds: int, seconds: float) -> Row:
-    use_wrk = shutil.which("wrk") is not None
-    rate = wrk_rate if use_wrk else python_rate
-    client = "wrk -t2 -c4" if use_wrk else "4 Python threads, keep-alive requests.Session"
-    fake = seeded(FakeGHE(), 5).serve()
-    try:
-        url = fake.url("/authorizations")
-        answer = requests.get(url, auth=(LOGIN, PASSWORD))
-        assert answer.status_code == 200, answer.text
-        fake_rates: list[float] = []
-        bare_rates: list[float] = []
-        with trivial_server(answer.content) as root:
-            bare_url = root + "/api/v3/authorizations"
-            assert requests.get(bare_url, auth=(LOGIN, PASSWORD)).content == answer.content
-            for _ in range(rounds):
-                fake_rates.append(rate(url, seconds))
-                bare_rates.append(rate(bare_url, seconds))
-    finally:
-        fake.close()
-    fake_r, bare_r = median(fake_rates), median(bare_rates)
-    return Row(
-        f"2. same request served, req/s ({client}) vs trivial werkzeug app",
-        f"{fake_r:,.0f}/s",
-        f"{bare_r:,.0f}/s",
-        fake_r / bare_r,
-        ">= 1.0x",
-    )
-
-
-# ---------------------------------------------------------------------- row 3: server stop
-
-
-def row_stop(rounds: int) -> Row:
-    stops: list[float] = []
-    for _ in range(rounds):
-        fake = seeded(FakeGHE(), 1).serve()
-        requests.get(fake.url("/authorizations"), auth=(LOGIN, PASSWORD))
-        started = time.perf_counter()
-        fake.close()
-        stops.append(time.perf_counter() - started)
-    stop = median(stops)
-    return Row(
-        "3. leaving fake.serve() (close() of a served fake)",
-        f"{stop * 1e3:.1f} ms",
-        "10 ms (goal)",
-        stop / 0.010,
-        "<= 1.0x",
-    )
-
-
-# ---------------------------------------------------------------------- rows 4 and 5: pytest
-
-
-def write_suite(folder: Path, blocks: Iterable[str], conftest: bool) -> Path:
-    folder.mkdir()
-    (folder / "test_many.py").write_text("".join(textwrap.dedent(block) for block in blocks))
-    if conftest:
-        (folder / "conftest.py").write_text(TIMING_CONFTEST)
-    return folder
-
-
-def numbered(template: str, count: int, prefix: str = "") -> list[str]:
-    """``count`` copies of a test template, its ``{n}`` replaced by ``prefix`` and a number."""
-    return [template.replace("{n}", f"{prefix}{n}") for n in range(count)]
-
-
-def run_pytest(folder: Path, plugin: bool) -> float:
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder)]
-    if plugin and not _entry_point_installed():
-        args[3:3] = ["-p", "pytest_fake_ghe.plugin"]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-        "BENCH_SPEED_TIMES": str(folder / "times.json"),
-    }
-    started = time.perf_counter()
-    result = subprocess.run(args, cwd=folder, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"the benchmark suite failed:\n{result.stdout}\n{result.stderr}")
-    return elapsed
-
-
-# Row 4's tests alternate in runs of this many of one kind; the first of each run is not timed.
-RUN = 4
-
-
-def per_test(folder: Path) -> tuple[float, float]:
-    """Median seconds per test of the served and the in-process kind, from one pytest run.
-
-    The first test of each run of one kind is left out: it may pay for what the other kind
-    left running (a server thread closing the connection the last served test's client
-    dropped), and the first run starts its session fake. So are the last two tests (the
-    session's end).
-    """
-    run_pytest(folder, plugin=True)
-    times: list[tuple[str, float]] = json.loads((folder / "times.json").read_text())
-    kept = [(name, seconds) for name, seconds in times[:-2] if not name.endswith("_0")]
-    served = [seconds for name, seconds in kept if name.startswith("test_served_")]
-    in_process = [seconds for name, seconds in kept if name.startswith("test_in_process_")]
-    return median(served), median(in_process)
-
-
-def row_server_test(rounds: int, count: int, tmp: Path) -> Row:
-    # The two kinds alternate inside one pytest run, a few tests at a time: the machine's load
-    # (other processes) then weighs on both alike, where separate runs for each kind differed
-    # by more than the ratio measured.
-    blocks: list[str] = []
-    for run in range(max(1, count // RUN)):
-        blocks += numbered(SERVER_TESTS, RUN, f"served_{run}_")
-        blocks += numbered(FAKE_TESTS, RUN, f"in_process_{run}_")
-    suite = write_suite(tmp / "served_and_in_process", blocks, conftest=True)
-    served_times: list[float] = []
-    in_process_times: list[float] = []
-    for _ in range(rounds):
-        served_s, in_process_s = per_test(suite)
-        served_times.append(served_s)
-        in_process_times.append(in_process_s)
-    served_s, in_process_s = median(served_times), median(in_process_times)
-    return Row(
-        "4. a fake_ghe_server test vs the same test with fake_ghe (per test)",
-        f"{served_s * 1e3:.2f} ms",
-        f"{in_process_s * 1e3:.2f} ms",
-        served_s / in_process_s,
-        "<= 1.5x",
-    )
-
-
-def row_suite(rounds: int, count: int, tmp: Path) -> Row:
-    fake = write_suite(tmp / "fake_suite", numbered(FAKE_TESTS, count), conftest=False)
-    bare = write_suite(tmp / "bare_suite", numbered(BARE_TESTS, count), conftest=False)
-    fake_times: list[float] = []
-    bare_times: list[float] = []
-    for _ in range(rounds):
-        fake_times.append(run_pytest(fake, plugin=True))
-        bare_times.append(run_pytest(bare, plugin=False))
-    fake_s, bare_s = median(fake_times), median(bare_times)
-    return Row(
-        f"5. {count} tests with fake_ghe vs on bare responses (pytest subprocess)",
-        f"{fake_s:.2f} s",
-        f"{bare_s:.2f} s",
-        fake_s / bare_s,
-        "<= 1.2x",
-    )
 
 
 # ---------------------------------------------------------------------- row 6: big store
