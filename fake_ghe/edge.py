@@ -38,6 +38,9 @@ def check(req: Request, config: Config, admin: bool) -> Response | None:
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("wsgi.input_terminated", None)
+        # The body is whole now: werkzeug ignores CONTENT_LENGTH while Transfer-Encoding says
+        # chunked, and then reads an empty body (a chunked POST was a 422 "missing_field").
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
         req.__dict__.pop("stream", None)  # in case anything looked at it already
     return None
 

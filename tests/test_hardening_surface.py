@@ -160,6 +160,31 @@ def test_a_chunked_body_over_the_limit_is_cut_off(served):
     assert len(served.authorizations()) == 2
 
 
+def test_a_chunked_body_under_the_limit_reaches_the_api_whole(served):
+    # Chunked (no Content-Length), split mid-key: the create sees every field.
+    def chunks() -> Iterator[bytes]:
+        yield b'{"scopes": ["gi'
+        yield b'st"], "note": "chun'
+        yield b'ked"}'
+
+    answer = requests.post(
+        served.base_url + "/authorizations", data=chunks(), auth=OCTOCAT, timeout=10
+    )
+    assert answer.status_code == 201, answer.text
+    assert (answer.json()["note"], answer.json()["scopes"]) == ("chunked", ["gist"])
+    assert len(served.authorizations()) == 3
+
+
+def test_a_chunked_scenario_under_the_limit_reaches_the_admin_api_whole(served):
+    def chunks() -> Iterator[bytes]:
+        yield b"users:\n  - login: chunky\n"
+        yield b"    password: pw\n"
+
+    answer = requests.post(served.root_url + "/_fake_ghe/scenario", data=chunks(), timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert served.user("chunky") is not None
+
+
 def test_the_admin_limit_is_larger_and_a_body_under_it_passes(served):
     # 2 MB: over the API's 1 MiB, under the admin API's 8 MiB; the scenario reader refuses it.
     answer = requests.post(
