@@ -113,6 +113,16 @@ def flask_app(store: Store):
     return create_app(store, Config(hostname="ghe.example.com"))
 
 
+@pytest.fixture
+def no_server_errors(flask_app: Any) -> Iterator[None]:
+    """Any exception inside the fake is a bug, whatever status the test happened to check.
+
+    Not autouse: the modules that want it say ``pytestmark = pytest.mark.usefixtures(...)``.
+    """
+    yield
+    assert flask_app.extensions["fake_ghe"].errors == []
+
+
 @pytest.fixture(params=["in-process", "socket"])
 def api(request: pytest.FixtureRequest, flask_app) -> Iterator[Api]:
     """The fake's API, once through the Flask test client and once through a real socket."""
