@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,6 +112,13 @@ def store(clock: Clock) -> Store:
 @pytest.fixture
 def flask_app(store: Store):
     return create_app(store, Config(hostname="ghe.example.com"))
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in tmp_path, so a scenario written there is named plainly ``s.yaml`` in messages."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture
