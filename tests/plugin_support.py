@@ -64,3 +64,21 @@ def run_subprocess(
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     monkeypatch.setenv("PYTHONPATH", path)
     return pytester.runpytest_subprocess(*plugin_args(), *UNNEEDED, *args)
+
+
+TOKEN = "0123456789abcdef0123456789abcdef01234567"
+# octocat with one token of the app "ci": the scenario the plugin tests seed through the marker.
+SCENARIO = f"""\
+users:
+  - login: octocat
+    password: s3cret
+oauth_apps:
+  - name: ci
+    client_id: c1c1c1c1c1c1c1c1c1c1
+    client_secret: "5555555555555555555555555555555555555555"
+authorizations:
+  - user: octocat
+    app: c1c1c1c1c1c1c1c1c1c1
+    scopes: [repo]
+    token: {TOKEN}
+"""

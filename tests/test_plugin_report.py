@@ -8,25 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from .plugin_support import run
+from .plugin_support import SCENARIO, TOKEN, run
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-
-TOKEN = "0123456789abcdef0123456789abcdef01234567"
-SCENARIO = f"""\
-users:
-  - login: octocat
-    password: s3cret
-oauth_apps:
-  - name: ci
-    client_id: c1c1c1c1c1c1c1c1c1c1
-    client_secret: "5555555555555555555555555555555555555555"
-authorizations:
-  - user: octocat
-    app: c1c1c1c1c1c1c1c1c1c1
-    scopes: [repo]
-    token: {TOKEN}
-"""
 
 
 def section(output: str, label: str) -> str:
