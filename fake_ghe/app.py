@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, Request, Response, g, request
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as NoRoute
 from werkzeug.http import HTTP_STATUS_CODES
 
 from . import auth, edge, faults, redact, scopes
@@ -84,6 +85,11 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
         state.principal = None
         state.rate_limit = None
         path = req.path
+        if _sent_path(req.environ).startswith("//"):
+            # werkzeug strips leading slashes before routing ("//api/v3/user" would be
+            # /api/v3/user): like a doubled slash further in, it is a path of its own, 404.
+            req.url_rule, req.view_args, state.route = None, None, None
+            req.routing_exception = NoRoute()
         admin_request = is_admin(path)
         refused = edge.check(req, fake.config, admin_request)
         if refused is not None:
@@ -328,7 +334,19 @@ def redacted_path() -> str:
 
 def _redacted_path(req: Request) -> str:
     route = routes.current_route()
-    shown = routes.masked(route, req.path) if route else routes.mask_path(req.path)
+    path = req.path
+    if not route:
+        # The path as sent: werkzeug's req.path drops extra leading slashes.
+        raw = _sent_path(req.environ)
+        path = "/" * (len(raw) - len(raw.lstrip("/")) - 1) + path
+    shown = routes.masked(route, path) if route else routes.mask_path(path)
     if req.query_string:
         shown += "?" + redact.query(req.query_string.decode("latin-1"))
     return redact.token_shaped(shown)
+
+
+def _sent_path(environ: Mapping[str, Any]) -> str:
+    """The path as the client sent it: werkzeug's server turns a leading "//" into "/" in
+    PATH_INFO, but keeps the request target as sent in RAW_URI (as the in-process one does)."""
+    raw = environ.get("RAW_URI") or environ.get("PATH_INFO") or ""
+    return str(raw).partition("?")[0]

@@ -160,6 +160,11 @@ class KeepAliveHandler(WSGIRequestHandler):
         # the body.
         self.wfile.flush()
         environ = self.make_environ()
+        words = self.requestline.split()
+        if len(words) == 3:
+            # The target as sent: http.server turns a leading "//" into "/" in self.path
+            # (against open redirects), and the app answers such a path 404, as in-process.
+            environ["RAW_URI"] = environ["REQUEST_URI"] = words[1]
         body = self._body(environ)
         host = environ.get("HTTP_HOST")
         if body is None or self.request_version != "HTTP/1.1" or not valid_host(host or ""):
