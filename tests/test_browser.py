@@ -28,7 +28,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from fake_ghe.server import LiveServer
 from fake_ghe.store import Store
 
-from .test_admin_api import CLIENT_ID, OCTOCAT, OCTOCAT_APP_TOKEN, OCTOCAT_PAT, make_fake
+from .admin_support import CLIENT_ID, OCTOCAT, OCTOCAT_APP_TOKEN, OCTOCAT_PAT, make_fake
 
 OTHER_CLIENT_ID = "0f0f0f0f0f0f0f0f0f0f"
 CHROME_FLAGS = (

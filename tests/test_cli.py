@@ -19,7 +19,7 @@ import requests
 
 from fake_ghe import __version__
 
-from .test_admin_api import CLIENT_ID, CLIENT_SECRET, OCTOCAT, OCTOCAT_APP_TOKEN, SCENARIO
+from .admin_support import CLIENT_ID, CLIENT_SECRET, OCTOCAT, OCTOCAT_APP_TOKEN, SCENARIO
 
 REPO = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20.0
@@ -390,7 +390,7 @@ def test_version():
 
 
 def test_check_reports_values_the_reader_cannot_make_without_a_traceback(tmp_path):
-    from .test_admin_api import CRASHERS
+    from .admin_support import CRASHERS
 
     names = []
     for number, text in enumerate(CRASHERS.values()):

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from fake_ghe.store import Store
 
-from .test_admin_api import (
+from .admin_support import (
     CLIENT_ID,
     OCTOCAT,
     OCTOCAT_APP_TOKEN,
