@@ -16,6 +16,7 @@ from fake_ghe.faults import FAULT_KEY
 from fake_ghe.server import LiveServer
 
 from . import openapi
+from .admin_support import SCENARIO
 from .support import Api, in_process, over_socket
 
 APP_CLIENT_ID = "abcde12345fghij67890"
@@ -119,6 +120,14 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Work in tmp_path, so a scenario written there is named plainly ``s.yaml`` in messages."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Path:
+    """The admin tests' scenario (admin_support.SCENARIO) written to ``ghe.yaml``."""
+    path = tmp_path / "ghe.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return path
 
 
 @pytest.fixture

@@ -1,17 +1,12 @@
-"""The ``fake-ghe`` command, run as a separate process the way scripts and CI jobs run it."""
+"""``fake-ghe serve``, run as a separate process the way scripts and CI jobs run it."""
 
 from __future__ import annotations
 
 import json
-import os
-import select
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,76 +14,8 @@ import requests
 
 from fake_ghe import __version__
 
-from .admin_support import CLIENT_ID, CLIENT_SECRET, OCTOCAT, OCTOCAT_APP_TOKEN, SCENARIO
-
-REPO = Path(__file__).resolve().parent.parent
-START_TIMEOUT = 20.0
-STOP_TIMEOUT = 5.0
-
-
-def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "fake_ghe", *args]
-
-
-def environment() -> dict[str, str]:
-    # The package is imported from the source tree whether or not it is installed.
-    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-    return {**os.environ, "PYTHONPATH": path}
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command(*args),
-        capture_output=True,
-        text=True,
-        env=environment(),
-        cwd=cwd,
-        timeout=START_TIMEOUT,
-        check=False,
-    )
-
-
-class Served:
-    """A ``fake-ghe serve`` process, its ready line, and (once stopped) what it printed."""
-
-    def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen(
-            command("serve", *args),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=environment(),
-        )
-        self.ready: dict[str, Any] = {}
-        self.stdout = self.stderr = ""
-
-    def wait_ready(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], START_TIMEOUT)
-        line = self.process.stdout.readline() if ready else ""
-        if not line:
-            self.stop(signal.SIGKILL)
-            pytest.fail(f"no ready line from fake-ghe serve; stderr:\n{self.stderr}")
-        self.ready = json.loads(line)
-        return self.ready
-
-    @property
-    def url(self) -> str:
-        return self.ready["url"]
-
-    def stop(self, signum: int = signal.SIGTERM) -> int:
-        """Send ``signum`` and wait for the exit code; kill it if it does not stop in time."""
-        if self.process.poll() is None:
-            self.process.send_signal(signum)
-        try:
-            out, err = self.process.communicate(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            out, err = self.process.communicate()
-            pytest.fail(f"fake-ghe serve did not stop within {STOP_TIMEOUT} s of signal {signum}")
-        self.stdout += out
-        self.stderr += err
-        return self.process.returncode
+from .admin_support import CLIENT_ID, CLIENT_SECRET, OCTOCAT, OCTOCAT_APP_TOKEN
+from .cli_support import Served, run
 
 
 @pytest.fixture
@@ -108,13 +35,6 @@ def serve() -> Iterator[Any]:
         if served.process.poll() is None:
             served.process.kill()
             served.process.communicate()
-
-
-@pytest.fixture
-def scenario_file(tmp_path: Path) -> Path:
-    path = tmp_path / "ghe.yaml"
-    path.write_text(SCENARIO, encoding="utf-8")
-    return path
 
 
 # ------------------------------------------------------------------ serve
@@ -343,63 +263,3 @@ def test_usage_errors_exit_2(args, error):
     assert result.returncode == 2
     assert error in result.stderr
     assert "Traceback" not in result.stderr
-
-
-# ------------------------------------------------------------------ check, --version
-
-
-def test_check_prints_ok_for_a_good_file(scenario_file):
-    result = run("check", scenario_file.name, cwd=scenario_file.parent)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "ghe.yaml: ok\n", "")
-
-
-def test_check_prints_every_problem_as_file_line_key_message(tmp_path):
-    (tmp_path / "good.yaml").write_text(SCENARIO)
-    (tmp_path / "bad.yaml").write_text(
-        "users:\n"
-        "  - login: octocat\n"
-        "    password: pw\n"
-        "    two_factor: {type: call, totp_secret: QZNUBO6YKLBTGLNP3DXTJD63MTZBPRGK}\n"
-        "authorizations:\n"
-        "  - user: octocat\n"
-        "    client_id: 0123\n"
-    )
-    result = run("check", "good.yaml", "bad.yaml", "missing.yaml", cwd=tmp_path)
-    assert result.returncode == 1
-    lines = result.stdout.splitlines()
-    assert lines[:3] == [
-        "good.yaml: ok",
-        "bad.yaml:4: users[0].two_factor.type: must be 'app' or 'sms', not 'call'",
-        "bad.yaml:7: authorizations[0].client_id: unknown key; expected one of: user, app, scopes,"
-        " note, note_url, fingerprint, token",
-    ]
-    assert lines[3].startswith("missing.yaml: (document): cannot read the file: ")
-    assert len(lines) == 4
-
-
-def test_check_reports_a_too_deep_file_as_a_problem_not_a_traceback(tmp_path):
-    (tmp_path / "deep.yaml").write_text("version: 1\nusers: " + "[" * 5000 + "]" * 5000 + "\n")
-    result = run("check", "deep.yaml", cwd=tmp_path)
-    assert (result.returncode, result.stderr) == (1, "")
-    assert result.stdout == "deep.yaml:2: (document): nested too deeply (more than 100 levels)\n"
-
-
-def test_version():
-    result = run("--version")
-    assert (result.returncode, result.stdout) == (0, f"fake-ghe {__version__}\n")
-
-
-def test_check_reports_values_the_reader_cannot_make_without_a_traceback(tmp_path):
-    from .admin_support import CRASHERS
-
-    names = []
-    for number, text in enumerate(CRASHERS.values()):
-        (tmp_path / f"s{number}.yaml").write_text(text, encoding="utf-8")
-        names.append(f"s{number}.yaml")
-
-    result = run("check", *names, cwd=tmp_path)
-
-    assert (result.returncode, result.stderr) == (1, "")
-    assert "Traceback" not in result.stdout
-    files = {line.split(":", 1)[0] for line in result.stdout.splitlines()}
-    assert files == set(names)  # a problem for every file: none of them is "ok"
