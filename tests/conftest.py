@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask, Response, request, request_finished
 
-from fake_ghe import Clock, Config, Store, create_app
+from fake_ghe import Clock, Config, FakeGHE, Store, create_app
 from fake_ghe.faults import FAULT_KEY
 from fake_ghe.server import LiveServer
 
@@ -128,6 +128,13 @@ def scenario_file(tmp_path: Path) -> Path:
     path = tmp_path / "ghe.yaml"
     path.write_text(SCENARIO, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGHE]:
+    """A FakeGHE frozen at START, intercepting ``requests``; modules may define their own."""
+    with FakeGHE(frozen_at=START).intercept() as fake:
+        yield fake
 
 
 @pytest.fixture
