@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import BASIC_AUTH_ONLY, HUBOT, OCTOCAT, OTP_REQUIRED, LiveGHE
-from .test_curl_docs import DOCS, curl, user
+from .curl_support import DOCS, curl, user
 
 # ---------------------------------------------------------------- the API root
 
