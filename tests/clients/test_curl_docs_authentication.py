@@ -2,10 +2,10 @@
 against a live fake.
 
 Samples come from the 2.18 REST API v3 overview (authentication, failed login limit,
-parameters, root endpoint, conditional requests), "Other authentication methods" (tokens,
-two-factor) and the OAuth Authorizations API page. Where a sample says ``-u username`` curl
-would prompt for the password; ``-u username:password`` sends the same header without a
-terminal. ``[hostname]`` is the fake's ``127.0.0.1:PORT`` and ``http`` stands for ``http(s)``.
+parameters, root endpoint, conditional requests) and "Other authentication methods" (tokens,
+two-factor). ``[hostname]`` is the fake's ``127.0.0.1:PORT`` and ``http`` stands for
+``http(s)``. The OAuth Authorizations API page's samples are in
+``test_curl_docs_authorizations.py``.
 """
 
 from __future__ import annotations

@@ -1,12 +1,10 @@
 """The GHE 2.18 documentation's OAuth Authorizations API curl samples, run with real curl
-against
-a live fake.
+against a live fake.
 
-Samples come from the 2.18 REST API v3 overview (authentication, failed login limit,
-parameters, root endpoint, conditional requests), "Other authentication methods" (tokens,
-two-factor) and the OAuth Authorizations API page. Where a sample says ``-u username`` curl
-would prompt for the password; ``-u username:password`` sends the same header without a
-terminal. ``[hostname]`` is the fake's ``127.0.0.1:PORT`` and ``http`` stands for ``http(s)``.
+Samples come from the OAuth Authorizations API page (list, get, create, get-or-create, update,
+delete, check, reset, revoke, grants). Where a sample says ``-u username`` curl would prompt for
+the password; ``-u username:password`` sends the same header without a terminal. The
+overview's authentication samples are in ``test_curl_docs_authentication.py``.
 """
 
 from __future__ import annotations
