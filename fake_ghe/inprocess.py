@@ -28,13 +28,9 @@ if TYPE_CHECKING:
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def root_pattern(root_url: str) -> re.Pattern[str]:
-    """Matches every URL on the host of ``root_url`` (default port written or not, with or
-    without ``user:password@``, which requests sends as Basic auth)."""
-    return re.compile(_root_regex(root_url), re.IGNORECASE)
-
-
 def _root_regex(root_url: str) -> str:
+    """Every URL on the host of ``root_url`` (default port written or not, with or without
+    ``user:password@``, which requests sends as Basic auth)."""
     parts = urlsplit(root_url)
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
         raise UsageError(f"not an http(s) URL with a host: {root_url!r}")

@@ -34,13 +34,11 @@ from requests.adapters import HTTPAdapter
 
 from .faults import CLIENT_TIMEOUT_KEY
 from .inprocess import (
-    DEFAULT_PORTS,
     Hosts,
     Outcome,
     build_environ,
     call,
     outcome,
-    root_pattern,
     timed_out_message,
     unanswered,
 )
@@ -48,14 +46,7 @@ from .inprocess import (
 if TYPE_CHECKING:
     from .server import WSGIApp
 
-# Importable from here as before; they live with what every in-process transport shares.
-__all__ = [
-    "DEFAULT_PORTS",
-    "ResponsesTransport",
-    "read_timeout",
-    "root_pattern",
-    "wsgi_environ",
-]
+__all__ = ["ResponsesTransport", "read_timeout", "wsgi_environ"]
 
 
 class _Patch:

@@ -13,7 +13,8 @@ import responses
 from requests.adapters import HTTPAdapter
 
 from fake_ghe import FakeGHE
-from fake_ghe.transports import ResponsesTransport, read_timeout, root_pattern, wsgi_environ
+from fake_ghe.inprocess import Hosts
+from fake_ghe.transports import ResponsesTransport, read_timeout, wsgi_environ
 
 SLACK = "https://slack.example.com/api/chat.postMessage"
 
@@ -75,15 +76,15 @@ def test_the_host_header_never_carries_the_login() -> None:
     assert wsgi_environ(prepared)["HTTP_HOST"] == "ghe.example.com:8443"
 
 
-def test_root_pattern_takes_an_explicit_port() -> None:
-    pattern = root_pattern("http://localhost:8080")
-    assert pattern.match("http://localhost:8080/api/v3")
-    assert not pattern.match("http://localhost/api/v3")
-    assert pattern.match("http://user:pw@localhost:8080/api/v3")
-    assert not pattern.match("http://localhost:8080@evil.test/api/v3")
-    assert not pattern.match("http://localhost:80801/api/v3")
+def test_a_root_takes_an_explicit_port() -> None:
+    hosts = Hosts(["http://localhost:8080"])
+    assert hosts.handles("http://localhost:8080/api/v3")
+    assert not hosts.handles("http://localhost/api/v3")
+    assert hosts.handles("http://user:pw@localhost:8080/api/v3")
+    assert not hosts.handles("http://localhost:8080@evil.test/api/v3")
+    assert not hosts.handles("http://localhost:80801/api/v3")
     with pytest.raises(ValueError, match="not an http"):
-        root_pattern("ftp://example.com")
+        Hosts(["ftp://example.com"])
 
 
 def test_status_headers_and_body_come_from_the_app(fake: FakeGHE) -> None:
