@@ -9,6 +9,11 @@ SHOWN_CHARS = 60
 _SHOWN_INT_BITS = 256
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 call``, ``3 calls``: a count and its noun, in the plural unless one."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     """``repr(value)`` for a message: cut to about ``limit`` characters, and never raising."""
     try:

@@ -17,6 +17,7 @@ from http import HTTPStatus
 from typing import Any
 
 from . import redact
+from .describe import counted
 from .errors import UsageError
 from .http_errors import DOCS
 
@@ -105,7 +106,7 @@ class Fault:
     def __str__(self) -> str:
         """``GET /authorizations/* -> answer 503 (fired 0 of 1 time)``, token-shaped parts of
         the glob masked (it may name a token)."""
-        times = "unlimited times" if self.times is None else _plural(self.times, "time")
+        times = "unlimited times" if self.times is None else counted(self.times, "time")
         return (
             f"{self.method} {redact.token_shaped(self.path)} -> {self.effect} "
             f"(fired {self.fired} of {times})"
@@ -130,10 +131,6 @@ class Fault:
             "times": self.times,
             "fired": self.fired,
         }
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def default_body(status: int) -> dict[str, Any]:

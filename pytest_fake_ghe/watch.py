@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
+from fake_ghe.describe import counted
+
 if TYPE_CHECKING:
     from fake_ghe.fake import FakeGHE
     from fake_ghe.faults import Fault
@@ -63,8 +65,8 @@ def explained(watched: Watch, shown: int = SHOWN) -> str | None:
         return None
     unfired = watched.unfired if watched.unfired is not None else fake.faults.unfired()
     lines = [
-        f"{watched.label} at {fake.base_url}: {_count(len(calls), 'call')} and "
-        f"{_count(len(events), 'event')} during this test (secrets redacted)"
+        f"{watched.label} at {fake.base_url}: {counted(len(calls), 'call')} and "
+        f"{counted(len(events), 'event')} during this test (secrets redacted)"
     ]
     # Entries the journal itself let go of (past its limit) were this test's too.
     lines += _listed("calls", calls, _call_line, shown, fake.journal.dropped_calls)
@@ -77,7 +79,7 @@ def explained(watched: Watch, shown: int = SHOWN) -> str | None:
 
 def unfired_message(nodeid: str, label: str, unfired: Sequence[Fault]) -> str:
     return (
-        f"{nodeid}: {_count(len(unfired), 'fault')} armed on {label} never fired, or not all "
+        f"{nodeid}: {counted(len(unfired), 'fault')} armed on {label} never fired, or not all "
         f"{'its' if len(unfired) == 1 else 'their'} times; a mistyped method or path glob? "
         "(clear_faults() at the end of the test "
         "says a fault was not meant to fire)\n" + "\n".join(f"  {fault}" for fault in unfired)
@@ -97,7 +99,7 @@ def _listed(
     hidden += dropped
     lines = [f"{title}:"]
     if hidden:
-        lines.append(f"  ... {_count(hidden, 'earlier ' + title[:-1])} not shown")
+        lines.append(f"  ... {counted(hidden, 'earlier ' + title[:-1])} not shown")
     lines += [line(entry) for entry in entries[-shown:]]
     return lines
 
@@ -115,7 +117,3 @@ def _event_line(event: Event) -> str:
         f"  #{event.seq} {event.kind}{cause}: authorization {event.authorization_id} of "
         f"{event.user}, {app}, token ...{event.token_last_eight}; by {event.actor}"
     )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
