@@ -1,20 +1,25 @@
 """How requests reach a fake's WSGI app: in-process through ``responses``, or over a socket.
 
 The live server is ``fake_ghe.server.LiveServer``. The in-process adapter here patches
-``requests`` with a ``responses.RequestsMock`` of its own and runs each request for the
-fake's host through the WSGI app directly, with no socket.
+``requests`` with a ``responses.RequestsMock`` of its own and answers each request for the
+fake's host itself: it runs the WSGI app with no socket and builds urllib3's response from
+what the app wrote (its status line, reason included, and every header). Nothing of it is
+recorded: responses keeps every request and response it answers for as long as its mock
+lives, which for a session-long interception is every body of the session.
 
 Living with the test's own ``responses`` mocks (see the traps in the project's STYLE notes):
 
 * A mock started after ours (``@responses.activate``, ``with RequestsMock()``) replaces the
-  patch of ``HTTPAdapter.send`` and would answer the fake's host itself, with a
-  ConnectionError. While an adapter is active, every ``RequestsMock`` hands requests for
-  the fake's host to it instead, so the test's stubs answer their hosts and the fake its own;
-  the fake's calls stay out of the test's ``responses.calls``.
+  patch of ``HTTPAdapter.send``. While an adapter is active, every ``RequestsMock`` hands
+  requests for the fake's host to it (a class-wide patch of ``RequestsMock._on_request``),
+  so the test's stubs answer their hosts and the fake its own; the fake's calls stay out of
+  the test's ``responses.calls``.
 * A mock started before ours stays reachable: requests that are not for the fake go down
   to it, so its stubs keep answering.
-* Our mock never touches another mock's registrations, and theirs never hold ours, so one
-  mock's ``__exit__`` (which clears its registrations) cannot unregister the fake.
+* Our mock holds one registration, which never answers: it only names the fake's hosts in
+  responses' "no match" message. Our mock never touches another mock's registrations, and
+  theirs never hold ours, so one mock's ``__exit__`` (which clears its registrations) cannot
+  unregister the fake.
 * Several fakes stack their patches. Stopping one that is not the last started cannot take
   its patch off (that would take off the ones above too): it stops answering its host at
   once, and its patch comes off when those above it have stopped.
@@ -22,6 +27,7 @@ Living with the test's own ``responses`` mocks (see the traps in the project's S
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -31,6 +37,8 @@ from unittest import mock as std_mock
 import requests
 import responses
 from requests.adapters import HTTPAdapter
+from urllib3 import HTTPHeaderDict, HTTPResponse
+from urllib3.exceptions import MaxRetryError
 
 from .faults import CLIENT_TIMEOUT_KEY
 from .inprocess import (
@@ -152,41 +160,111 @@ class ResponsesTransport:
 
     # ------------------------------------------------------------------ one request
 
-    def respond(self, request: requests.PreparedRequest) -> Any:
-        """Run ``request`` through the app: (status, headers, body), or an exception to raise."""
-        environ = wsgi_environ(request)
-        timeout = read_timeout(getattr(request, "req_kwargs", {}).get("timeout"))
+    def send(self, adapter: HTTPAdapter, request: requests.PreparedRequest, timeout: Any) -> Any:
+        """Answer ``request`` as ``adapter.send`` would: requests' Response, or its exception.
+
+        Retries on status as urllib3 does for a real send (requests hands it the adapter's
+        ``max_retries``), with public urllib3 API: ``is_retry``, ``increment``, and
+        ``RetryError`` once they run out, if ``raise_on_status``.
+        """
+        method = request.method or "GET"
+        body: Any = request.body  # typed bytes | str | None; requests also sends files, generators
+        data = _body_bytes(body)
+        if body is not None and not isinstance(body, (bytes, str)):
+            # A file or generator reads once: keep the bytes, for a retry and for the test
+            # reading response.request.body (as responses did).
+            request.body = data
+        read = read_timeout(timeout)
+        retries = adapter.max_retries
+        while True:
+            raw = self.respond(request, data, read, retries)
+            # [decision] In-process retries do not sleep (no backoff, no Retry-After wait),
+            # as under responses: the answer is the same at once, and a test should not wait.
+            if not retries.is_retry(method, raw.status, bool(raw.headers.get("Retry-After"))):
+                break
+            try:
+                retries = retries.increment(method, str(request.url), response=raw)
+            except MaxRetryError as error:
+                if retries.raise_on_status:
+                    # What requests' HTTPAdapter.send raises for urllib3's ResponseError.
+                    raise requests.exceptions.RetryError(error, request=request) from None
+                break
+        return adapter.build_response(request, raw)
+
+    def respond(
+        self,
+        request: requests.PreparedRequest,
+        body: bytes,
+        timeout: float | None,
+        retries: Any = None,
+    ) -> HTTPResponse:
+        """Run ``request`` through the app once: urllib3's response, as a socket gives it, or
+        requests' exception for what a fault made the client see."""
+        method = request.method or "GET"
+        environ = build_environ(method, str(request.url), request.headers.items(), body)
         if timeout is not None:
             environ[CLIENT_TIMEOUT_KEY] = timeout
-        status, headers, body = call(self.wsgi_app, environ)
+        status, headers, content = call(self.wsgi_app, environ)
         seen = outcome(environ)
         if seen is Outcome.TIMED_OUT:
-            return requests.exceptions.ReadTimeout(
-                timed_out_message(timeout, request.method or "GET", str(request.url)),
-                request=request,
+            raise requests.exceptions.ReadTimeout(
+                timed_out_message(timeout, method, str(request.url)), request=request
             )
         if seen is Outcome.DISCONNECTED:
             # What requests raises when the server closes the connection without a status line.
-            return requests.exceptions.ConnectionError(
+            raise requests.exceptions.ConnectionError(
                 "('Connection aborted.', RemoteDisconnected('Remote end closed connection "
                 "without response'))",
                 request=request,
             )
-        return int(status[:3]), headers, body
+        fields = HTTPHeaderDict()
+        for name, value in headers:
+            fields.add(name, value)  # add, not set: several Set-Cookie stay several
+        code, _, reason = status.partition(" ")
+        return HTTPResponse(
+            body=io.BytesIO(content),
+            headers=fields,
+            status=int(code),
+            # The app's own reason (GHE's "422 Unprocessable Entity"), as over a socket, not
+            # http.client's table, which renames some (Python 3.13: "Unprocessable Content").
+            reason=reason,
+            version=11,
+            preload_content=False,
+            # cast: urllib3 types this as http.client's response; requests reads only its msg.
+            original_response=cast(Any, _Message(fields)),
+            retries=retries,
+            request_method=method,
+            request_url=str(request.url),
+        )
 
 
-class _FakeRoute(responses.CallbackResponse):
-    """One registration that takes every method and path on the fake's host."""
+class _Message:
+    """The part of ``http.client.HTTPResponse`` that requests and urllib3 read of urllib3's
+    ``original_response``: ``msg`` (requests takes cookies from it), ``isclosed`` and
+    ``close`` (the whole body is in memory: nothing to close)."""
+
+    __slots__ = ("msg",)
+
+    def __init__(self, msg: HTTPHeaderDict) -> None:
+        self.msg = msg
+
+    def isclosed(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+class _FakeRoute(responses.BaseResponse):
+    """The fake's registration in its mock: it never answers (the hook does, before responses
+    looks at registrations); it names the fake's hosts in responses' "no match" message."""
 
     def __init__(self, transport: ResponsesTransport) -> None:
         # "ANY" and the root URL are what responses' "no match" message lists for it.
-        super().__init__("ANY", transport.root_url + "/", transport.respond, content_type=None)
+        super().__init__("ANY", transport.root_url + "/")
         self._transport = transport
 
     def matches(self, request: requests.PreparedRequest) -> tuple[bool, str]:
-        if self._transport.handles(str(request.url)):
-            return True, ""
-        # Off the hot path: only requests for another host get here.
         roots = [root for patch in list(_PATCHES) for root in patch.route.roots()]
         return False, f"is fake-ghe's host; this request is for another. {unanswered(roots)}"
 
@@ -195,13 +273,14 @@ class _FakeRoute(responses.CallbackResponse):
 
 
 def _redirect(transport: ResponsesTransport, on_request: Callable[..., Any]) -> Callable[..., Any]:
-    """``RequestsMock._on_request`` that sends the fake's requests to the fake, whatever mock
-    received them; everything else goes where it went before."""
+    """``RequestsMock._on_request`` that answers the fake's requests itself, whatever mock
+    received them; everything else goes where it went before (the hook of a fake started
+    earlier, then responses' own: passthrough, another mock's stubs, or "no match")."""
+    handles = transport.handles
 
     def _on_request(mock_self: Any, adapter: Any, request: Any, **kwargs: Any) -> Any:
-        ours = transport.mock
-        if ours is not None and mock_self is not ours and transport.handles(str(request.url)):
-            return on_request(ours, adapter, request, **kwargs)
+        if transport.mock is not None and handles(str(request.url)):
+            return transport.send(adapter, request, kwargs.get("timeout"))
         return on_request(mock_self, adapter, request, **kwargs)
 
     return _on_request
