@@ -7,6 +7,7 @@ import io
 from typing import IO
 
 from flask import Request, Response, request
+from werkzeug.wsgi import get_content_length
 
 from .config import Config, valid_host
 from .http_errors import DOCS, GHEError
@@ -25,7 +26,8 @@ def check(req: Request, config: Config, admin: bool) -> Response | None:
         return json_response(GHEError(message, status=400).body(), 400)
     limit = config.max_admin_body if admin else config.max_body
     req.max_content_length = limit
-    length = req.content_length
+    # From the environ: werkzeug's ``req.content_length`` builds the request's Headers first.
+    length = get_content_length(environ)
     if length is not None and length > limit:
         # Refused from the header alone: not one byte of the body is read.
         return too_large(limit)
