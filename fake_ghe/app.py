@@ -134,10 +134,19 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
         if line is not None and line != response.status:  # "200 OK" is werkzeug's too
             response.status = line
         headers = response.headers
-        headers["X-GitHub-Media-Type"] = "github.v3; format=json"
         rid = state.get("request_id", 0)
-        headers["X-GitHub-Request-Id"] = f"{rid:04X}:{rid:04X}:{rid:06X}:{rid:07X}:{rid:08X}"
-        headers["X-GitHub-Enterprise-Version"] = config.enterprise_version
+        ghe_headers = (
+            ("X-GitHub-Media-Type", "github.v3; format=json"),
+            ("X-GitHub-Request-Id", f"{rid:04X}:{rid:04X}:{rid:06X}:{rid:07X}:{rid:08X}"),
+            ("X-GitHub-Enterprise-Version", config.enterprise_version),
+        )
+        environ = req.environ
+        if faults.FAULT_KEY in environ:
+            # Only a fault's answer may carry these already (its own headers): replaced in place.
+            headers.update(ghe_headers)
+        else:
+            # No view sets them: appended without a search of the headers for each.
+            headers.extend(ghe_headers)
         rate_limit = state.get("rate_limit")
         if rate_limit:
             headers.update(rate_limit_headers(rate_limit))
@@ -148,13 +157,13 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
             headers["X-Accepted-OAuth-Scopes"] = ""
         if is_admin(req.path):
             return response  # the call journal lists what clients asked of GHE, not the admin
-        if "HTTP_ORIGIN" in req.environ:  # an Origin header
+        if "HTTP_ORIGIN" in environ:  # an Origin header
             # [decision] only for requests from a browser (they carry Origin); GHE sent these
             # on every answer, but nothing else reads them.
             headers.update(CORS_HEADERS)
         store = fake.store
         # A dropped connection answered nothing; 0 says so (the 502 is a placeholder).
-        status = 0 if req.environ.get(faults.DISCONNECT_KEY) else response.status_code
+        status = 0 if environ.get(faults.DISCONNECT_KEY) else response.status_code
         path = _redacted_path(req)
         with store.lock:
             store.journal.call(
@@ -265,10 +274,27 @@ def _authenticate(
 ) -> None:
     """Check the request's credentials as ``access`` says; ``served``: its view will run."""
     store, sent = fake.store, auth.read(_credential_headers(req))
-    if access.kind is not Kind.APP:
-        # Recorded if sign-in fails (401/403): whose password or code failed; overwritten below
-        # once it succeeds. An app's failures are 404s naming the client_id in the path.
-        state.principal = auth.attempted(store, sent)
+    try:
+        _sign_in(store, sent, state, access, args, served)
+    except Exception:
+        if access.kind is not Kind.APP and state.principal is None:
+            # Recorded when sign-in fails (401/403): whose password or code failed. An app's
+            # failures are 404s naming the client_id in the path.
+            state.principal = auth.attempted(store, sent)
+        raise
+    # What the view's guard looks for: this request authenticated as its route declares.
+    state.access = access
+
+
+def _sign_in(
+    store: Store,
+    sent: auth.Sent,
+    state: _AppCtxGlobals,
+    access: Access,
+    args: Mapping[str, Any],
+    served: bool,
+) -> None:
+    """Sign the request in as ``access`` says, setting who it is (``state.principal``)."""
     if access.kind is Kind.PASSWORD:
         # Only a request that would create a token texts a code: POST /authorizations and
         # PUT /authorizations/clients/..., not POST /authorizations/{id} (an update). [decision]
@@ -296,8 +322,6 @@ def _authenticate(
             state.token_authorization = token
             state.principal = _user_principal(user, token)
             state.rate_limit = store.consume_rate_limit(user)
-    # What the view's guard looks for: this request authenticated as its route declares.
-    state.access = access
 
 
 def _credential_headers(req: Request) -> Headers:
