@@ -42,8 +42,15 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def _etag(data: bytes, *, weak: bool) -> str:
-    tag = f'"{hashlib.md5(data).hexdigest()}"'
+    # md5 as GitHub's ETags look (32 hex digits); a fingerprint, not security, which FIPS-mode
+    # OpenSSL builds refuse plain md5 for unless told so.
+    tag = f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"'
     return f"W/{tag}" if weak else tag
+
+
+def weak_etag(data: bytes) -> str:
+    """The ETag ``cached_data`` gives ``data`` (for a caller that remembers it)."""
+    return _etag(data, weak=True)
 
 
 # Cross-origin access as the 2.18 docs' CORS samples show it: any origin may call the API and
@@ -89,9 +96,12 @@ def cached_json(body: Any, last_modified: datetime | None = None) -> Response:
     return cached_data(dumps(body), last_modified)
 
 
-def cached_data(data: bytes, last_modified: datetime | None = None) -> Response:
-    """``cached_json`` of a body already encoded as ``dumps`` does."""
-    etag = _etag(data, weak=True)
+def cached_data(
+    data: bytes, last_modified: datetime | None = None, etag: str | None = None
+) -> Response:
+    """``cached_json`` of a body already encoded as ``dumps`` does; ``etag``: its
+    ``weak_etag``, when the caller remembers it."""
+    etag = etag or _etag(data, weak=True)
     headers = {
         "ETag": etag,
         "Cache-Control": "private, max-age=60, s-maxage=60",

@@ -286,3 +286,36 @@ def test_the_list_encodings_kept_are_bounded() -> None:
         seen += len(answer.get_json())
     assert seen == 1100
     assert 0 < len(render._LISTED) <= 1024
+
+
+def test_the_whole_lists_kept_are_bounded_and_never_stale() -> None:
+    import hashlib
+
+    from fake_ghe.api import render
+
+    fake = FakeGHE(frozen_at="2019-09-01T12:00:00Z")
+    fake.add_user("octocat", "pw")
+    for n in range(100):
+        fake.add_authorization("octocat", note=f"n{n}")
+    client = Client(fake.wsgi)
+
+    def page(number: int) -> Any:
+        return client.get(
+            f"/api/v3/authorizations?per_page=1&page={number}",
+            base_url=ROOT,
+            headers=basic(OCTOCAT),
+        )
+
+    for _ in range(2):  # the second time round, every page may come from what was kept
+        for number in range(1, 101):
+            answer = page(number)
+            assert [item["id"] for item in answer.get_json()] == [number]
+            assert answer.headers["ETag"] == f'W/"{hashlib.md5(answer.data).hexdigest()}"'
+    assert 0 < len(render._JOINED) <= 64
+
+    kept = page(1)
+    fake.store.update_authorization(fake.user("octocat"), 1, note="renamed")
+    changed = page(1)
+    assert changed.get_json()[0]["note"] == "renamed"
+    assert changed.headers["ETag"] != kept.headers["ETag"]
+    assert changed.headers["ETag"] == f'W/"{hashlib.md5(changed.data).hexdigest()}"'

@@ -8,7 +8,7 @@ from flask import Response, request
 
 from .. import serializers
 from ..model import Authorization, OAuthApp, User
-from ..wire import cached_data, dumps, has_links, link_header
+from ..wire import cached_data, dumps, has_links, link_header, weak_etag
 from . import store, urls
 
 
@@ -19,20 +19,53 @@ def serialize(
     return serializers.authorization(auth, app, urls(), with_token=with_token, user=user)
 
 
-def serialize_all(auths: list[Authorization]) -> bytes:
-    """A JSON list of authorizations (no token values), as ``dumps`` encodes it."""
+def serialize_all(auths: list[Authorization]) -> Listed:
+    """A JSON list of authorizations (no token values), as ``dumps`` encodes it, and its ETag."""
     found, links = store(), urls()
-    # What dumps makes of the list: its items' own encodings, comma-joined in brackets.
-    return (
-        b"["
-        + b",".join(
+    return _JOINED.listed(
+        tuple(
             _LISTED.encoded(
                 auth, found.oauth_app(auth.client_id) if auth.client_id else None, links
             )
             for auth in auths
         )
-        + b"]"
     )
+
+
+class Listed(NamedTuple):
+    """A list's JSON (its items' encodings, comma-joined in brackets, as ``dumps`` makes it)
+    and the ETag ``cached_data`` gives it."""
+
+    data: bytes
+    etag: str
+
+
+class _Lists:
+    """Whole lists' JSON and ETag, remembered by the item encodings they join.
+
+    Keyed by the items' bytes themselves (equal items join to equal bytes, so a hit is never
+    stale); the items come from ``_LISTED``, whose objects keep their hashes, so a lookup costs
+    far less than joining and hashing the list again. Bounded: the oldest entry goes first.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._lists: dict[tuple[bytes, ...], Listed] = {}
+
+    def __len__(self) -> int:
+        return len(self._lists)
+
+    def listed(self, items: tuple[bytes, ...]) -> Listed:
+        found = self._lists.get(items)
+        if found is not None:
+            return found
+        data = b"[" + b",".join(items) + b"]"
+        found = Listed(data, weak_etag(data))
+        if len(self._lists) >= self._limit:
+            # Another thread may have emptied it since the check: nothing to drop then.
+            self._lists.pop(next(iter(self._lists), items), None)
+        self._lists[items] = found
+        return found
 
 
 class _Encodings:
@@ -73,11 +106,18 @@ class _Entry(NamedTuple):
 
 
 _LISTED = _Encodings(1024)
+# A page holds at most 100 items: 64 pages are a few MB at worst.
+_JOINED = _Lists(64)
 
 
-def paginated(path: str, data: bytes, page: int, per_page: int, total: int) -> Response:
+def paginated(
+    path: str, page_data: bytes | Listed, page: int, per_page: int, total: int
+) -> Response:
     """A page (its JSON list already encoded) with GitHub's ``Link`` header."""
-    response = cached_data(data)
+    if isinstance(page_data, Listed):
+        response = cached_data(page_data.data, etag=page_data.etag)
+    else:
+        response = cached_data(page_data)
     if has_links(page, per_page, total):  # the query and URLs are only read for links
         query = list(request.args.items(multi=True))
         link = link_header(urls().api + path, query, page, per_page, total)
