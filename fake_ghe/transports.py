@@ -39,6 +39,7 @@ import responses
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPHeaderDict, HTTPResponse
 from urllib3.exceptions import MaxRetryError
+from urllib3.util.retry import Retry
 
 from .faults import CLIENT_TIMEOUT_KEY
 from .inprocess import (
@@ -160,7 +161,9 @@ class ResponsesTransport:
 
     # ------------------------------------------------------------------ one request
 
-    def send(self, adapter: HTTPAdapter, request: requests.PreparedRequest, timeout: Any) -> Any:
+    def send(
+        self, adapter: HTTPAdapter, request: requests.PreparedRequest, timeout: Any
+    ) -> requests.Response:
         """Answer ``request`` as ``adapter.send`` would: requests' Response, or its exception.
 
         Retries on status as urllib3 does for a real send (requests hands it the adapter's
@@ -196,7 +199,7 @@ class ResponsesTransport:
         request: requests.PreparedRequest,
         body: bytes,
         timeout: float | None,
-        retries: Any = None,
+        retries: Retry | None = None,
     ) -> HTTPResponse:
         """Run ``request`` through the app once: urllib3's response, as a socket gives it, or
         requests' exception for what a fault made the client see."""
