@@ -363,14 +363,13 @@ def _banner(ready: dict[str, Any], out: TextIO) -> None:
 
 def _log_requests(app: Any, out: TextIO) -> None:
     """One line per request on ``out``, tokens and secrets masked as in the call journal."""
-    from flask import g, request, request_finished
+    from .exchange import ANSWERED, Exchange
+    from .paths import redacted_path
 
-    from .app import redacted_path
-
-    def log(sender: Any, response: Any, **extra: Any) -> None:
-        who = g.get("principal")
-        line = f"{response.status_code} {request.method} {redacted_path()}"
+    def log(sender: Any, exchange: Exchange, response: Any, **extra: Any) -> None:
+        who = exchange.principal
+        line = f"{response.status_code} {exchange.request.method} {redacted_path(exchange)}"
         print(line + (f" ({who})" if who else ""), file=out, flush=True)
 
     # weak=False: nothing else holds on to this function.
-    request_finished.connect(log, app, weak=False)
+    ANSWERED.connect(log, app, weak=False)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 from typing import IO
 
-from flask import Request, Response, request
+from flask import Request, Response
 from werkzeug.wsgi import get_content_length
 
 from .config import Config, valid_host
+from .exchange import current
 from .http_errors import DOCS, GHEError
 from .wire import json_response
 
@@ -61,7 +62,7 @@ def _read_at_most(stream: IO[bytes], size: int) -> bytes:
 
 def too_large(limit: int | None = None) -> Response:
     """413 in GHE's shape. [decision] GHE's own message for this is not recorded."""
-    limit = limit if limit is not None else request.max_content_length
+    limit = limit if limit is not None else current().request.max_content_length
     message = "Request body too large"
     if limit is not None:
         message += f" (the limit is {limit} bytes)"

@@ -23,7 +23,7 @@ UPDATE_DOCS = f"{DOCS}/oauth_authorizations/#update-an-existing-authorization"
 
 
 class GHEError(FakeGHEError):
-    """An answer shaped as GHE 2.18 sent it; ``fake_ghe.app`` renders it."""
+    """An answer shaped as GHE 2.18 sent it; ``fake_ghe.pipeline`` renders it."""
 
     def __init__(
         self,

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from . import redact
-from .app import SERVER_ERROR
 from .errors import UsageError
 from .faults import DISCONNECT_KEY, TIMED_OUT_KEY
+from .pipeline import SERVER_ERROR
 from .wire import dumps
 
 if TYPE_CHECKING:

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Request, Response, request
+from flask import Request, Response
 from werkzeug.http import http_date, parse_date
 
 from . import textrules
 from .clock import utc
+from .exchange import current
 from .http_errors import bad_request
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -109,7 +110,7 @@ def cached_data(
     }
     if last_modified is not None:
         headers["Last-Modified"] = http_date(last_modified)
-    if _not_modified(request, etag, last_modified):
+    if _not_modified(current().request, etag, last_modified):
         response = empty_response(304)
         response.headers.update(headers)
         return response

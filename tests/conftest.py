@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, Response, request, request_finished
+from flask import Flask, Response
 
 from fake_ghe import Clock, Config, FakeGHE, Store, create_app
+from fake_ghe.exchange import ANSWERED, Exchange
 from fake_ghe.faults import FAULT_KEY
 from fake_ghe.server import LiveServer
 
@@ -50,17 +51,17 @@ OTP_REQUIRED = {
 def every_answer_conforms() -> Iterator[None]:
     """Check every JSON body any fake in this process answers, whatever the transport.
 
-    Flask's request_finished signal sees in-process, responses-patched and live-server
-    answers alike (pytester runs too); a body GHE could not have sent fails the test.
-    Answers shaped by an injected fault are the test's own words and are not checked.
+    fake-ghe's ANSWERED signal sees in-process, responses-patched and live-server answers
+    alike (pytester runs too); a body GHE could not have sent fails the test. Answers shaped
+    by an injected fault are the test's own words and are not checked.
     """
     violations: list[str] = []
 
-    def check(sender: Flask, response: Response, **_: object) -> None:
-        fake = sender.extensions.get("fake_ghe")
-        if fake is None or request.environ.get(FAULT_KEY) is not None:
+    def check(sender: Flask, exchange: Exchange, response: Response, **_: object) -> None:
+        request = exchange.request
+        if request.environ.get(FAULT_KEY) is not None:
             return
-        prefix = fake.config.api_prefix
+        prefix = exchange.runtime.config.api_prefix
         if not request.path.startswith(prefix + "/") or request.method == "HEAD":
             return
         if response.mimetype != "application/json" or not response.get_data():
@@ -75,11 +76,11 @@ def every_answer_conforms() -> Iterator[None]:
         except AssertionError as error:
             violations.append(str(error))
 
-    request_finished.connect(check)
+    ANSWERED.connect(check)
     try:
         yield
     finally:
-        request_finished.disconnect(check)
+        ANSWERED.disconnect(check)
     assert not violations, "\n".join(violations)
 
 

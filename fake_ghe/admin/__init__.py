@@ -1,7 +1,7 @@
 """The control surface of a running fake, under ``/_fake_ghe/``: a JSON admin API and a state page.
 
 Neither is part of GHE: no GHE credentials, no faults, no entries in the call journal (see
-``fake_ghe.app``). ``create_app`` registers them when ``Config.admin`` is true.
+``fake_ghe.pipeline``). ``create_app`` registers them when ``Config.admin`` is true.
 """
 
 from __future__ import annotations

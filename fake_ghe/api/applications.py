@@ -12,7 +12,7 @@ from .render import serialize
 bp = Blueprint("applications", __name__)
 
 # The client_id in the path is checked against the Basic credentials before the view runs
-# (fake_ghe.app, from the declarations), so these handlers only see the app's own path.
+# (fake_ghe.pipeline, from the declarations), so these handlers only see the app's own path.
 
 
 def _with_user(auth: Authorization) -> Response:

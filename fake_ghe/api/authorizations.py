@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from ..http_errors import UPDATE_DOCS, documented_at
 from ..model import Authorization
 from ..wire import cached_json, empty_response, json_body, json_response, page_params
-from . import current_user, routes, store
+from . import current_request, current_user, routes, store
 from .params import MISSING, scope_list, text, text_or_none
 from .render import paginated, serialize, serialize_all
 
@@ -24,7 +24,7 @@ def created(auth: Authorization) -> Response:
 @bp.get("/authorizations")
 @routes.password()
 def list_authorizations() -> Response:
-    page, per_page = page_params(request)
+    page, per_page = page_params(current_request())
     st = store()
     with st.lock:
         found, total = st.list_authorizations(current_user(), page, per_page)
@@ -35,7 +35,7 @@ def list_authorizations() -> Response:
 @bp.post("/authorizations")
 @routes.password(sends_sms=True)
 def create_authorization() -> Response:
-    body = json_body(request)
+    body = json_body(current_request())
     scopes = scope_list(body, "scopes")
     fields = {
         "client_id": text_or_none(body, "client_id"),
@@ -55,7 +55,7 @@ def create_authorization() -> Response:
 @bp.put("/authorizations/clients/<client_id>/<fingerprint>")
 @routes.password(sends_sms=True)
 def get_or_create_authorization(client_id: str, fingerprint: str | None = None) -> Response:
-    body = json_body(request)
+    body = json_body(current_request())
     if fingerprint is None:
         fingerprint = text_or_none(body, "fingerprint") or None
     scopes = scope_list(body, "scopes")
@@ -91,7 +91,7 @@ def update_authorization(authorization_id: int) -> Response:
     # [decision] The resource is looked up before the body is read, as GHE's handlers found
     # the record first: a missing (or another user's) id is 404 whatever the body holds.
     store().get_authorization(current_user(), authorization_id)
-    body = json_body(request)
+    body = json_body(current_request())
     changes = {
         name: value
         for name, value in (

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from .. import serializers
 from ..model import Grant
 from ..wire import cached_json, dumps, empty_response, page_params
-from . import current_user, routes, store, urls
+from . import current_request, current_user, routes, store, urls
 from .render import paginated
 
 bp = Blueprint("grants", __name__)
@@ -25,7 +25,7 @@ def serialize(grant: Grant) -> dict[str, Any]:
 @bp.get("/applications/grants")
 @routes.password()
 def list_grants() -> Response:
-    page, per_page = page_params(request)
+    page, per_page = page_params(current_request())
     with store().lock:
         found, total = store().list_grants(current_user(), page, per_page)
         items = [serialize(grant) for grant in found]

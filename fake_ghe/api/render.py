@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from flask import Response, request
+from flask import Response
 
 from .. import serializers
 from ..model import Authorization, OAuthApp, User
 from ..wire import cached_data, dumps, has_links, link_header, weak_etag
-from . import store, urls
+from . import current_request, store, urls
 
 
 def serialize(
@@ -119,7 +119,7 @@ def paginated(
     else:
         response = cached_data(page_data)
     if has_links(page, per_page, total):  # the query and URLs are only read for links
-        query = list(request.args.items(multi=True))
+        query = list(current_request().args.items(multi=True))
         link = link_header(urls().api + path, query, page, per_page, total)
         if link:
             response.headers["Link"] = link

@@ -2,8 +2,8 @@
 
 Flask's URL map says which view a request reaches; the view's declaration (set by the
 decorators below) says how the request must authenticate and which path parameters are
-secrets. ``fake_ghe.app`` authenticates from it before routing goes on, and the call journal,
-the request log and ``fake_ghe.redact`` mask from it, so the three can no longer drift.
+secrets. ``fake_ghe.pipeline`` authenticates from it before routing goes on, and the call
+journal, the request log and ``fake_ghe.redact`` mask from it, so the three cannot drift.
 
     @bp.get("/applications/<client_id>/tokens/<access_token>")
     @routes.app_client(secrets=["access_token"])
@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, ParamSpec, Protocol
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, Flask, Request, Response, current_app, g, request
+from flask import Blueprint, Flask, Request, Response
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import IntegerConverter, MapAdapter, RequestRedirect, Rule, ValidationError
 
 from ..errors import FakeGHEError, NotFound
+from ..exchange import UNSET, current
 from ..redact import mask
-from . import unproxied
 
 P = ParamSpec("P")
 # The attribute of a view function that holds its Access.
@@ -88,9 +88,9 @@ def _declare(access: Access) -> Declaration:
     def decorate(view: Callable[P, Response]) -> Callable[P, Response]:
         @functools.wraps(view)
         def guarded(*args: P.args, **kwargs: P.kwargs) -> Response:
-            # The last line of defence: whatever skipped fake_ghe.app's authentication, the view
-            # does not run without the credentials it declares.
-            if g.get("access") is not access:
+            # The last line of defence: whatever skipped fake_ghe.pipeline's authentication,
+            # the view does not run without the credentials it declares.
+            if current().access is not access:
                 raise RouteTableError(f"{view.__name__} reached without authentication")
             return view(*args, **kwargs)
 
@@ -186,10 +186,10 @@ class Route(NamedTuple):
 
 def current_route() -> Route | None:
     """The route of the request being answered; None for a path the fake lacks."""
-    state = unproxied(g)
-    if "route" not in state:
-        state.route = _current_route(unproxied(current_app), unproxied(request))
-    route: Route | None = state.route
+    exchange = current()
+    route = exchange.route
+    if route is UNSET:
+        route = exchange.route = _current_route(exchange.app, exchange.request)
     return route
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g
+from flask import Blueprint, Response
 
 from .. import serializers
 from ..errors import NotFound
+from ..exchange import current
 from ..wire import cached_json
 from . import context, current_user, routes, urls
 
@@ -26,7 +27,7 @@ def emails() -> Response:
     # Needs `user:email` (or `user`, which covers it); without it GHE answered 404, as it
     # does for anything a token may not see. [docs: Emails, "user:email"; decision: 404]
     # Basic auth with a password sees everything.
-    token = g.get("token_authorization")
+    token = current().token_authorization
     if token is not None and not {"user", "user:email"} & set(token.scopes):
         raise NotFound()
     user = current_user()
@@ -88,7 +89,7 @@ ROOT_TEMPLATES = {
 def root() -> Response:
     # The 2.18 docs' own samples start here (`curl -u username http(s)://[hostname]/api/v3`,
     # the failed-login and CORS samples): GHE answered the root document, not 404.
-    # Credentials are optional and, when sent, checked before routing (fake_ghe.app).
+    # Credentials are optional and, when sent, checked before routing (fake_ghe.pipeline).
     links = urls()
     body = {"current_user_url": links.api + ROOT_TEMPLATES["current_user_url"]}
     body["current_user_authorizations_html_url"] = (

@@ -105,9 +105,13 @@ def test_a_view_added_after_create_app_without_a_declaration_never_runs(flask_ap
     assert isinstance(error, routes.RouteTableError)
 
 
-def test_a_declared_view_refuses_to_run_if_authentication_was_skipped(flask_app, seeded) -> None:
-    # Whatever bypasses the before_request hook, the view's own guard refuses.
-    flask_app.before_request_funcs[None] = []
+def test_a_declared_view_refuses_to_run_if_authentication_was_skipped(
+    flask_app, seeded, monkeypatch
+) -> None:
+    # Whatever skips authentication (fake_ghe.pipeline's begin), the view's own guard refuses.
+    from fake_ghe import authentication
+
+    monkeypatch.setattr(authentication, "authenticate", lambda *args, **kwargs: None)
     spy = Spy(flask_app)
     answer = send(flask_app, "GET", "/user", {})
     assert answer.status_code == 500
