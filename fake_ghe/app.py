@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from typing import Any, cast
 
-from .api import routes, unproxied
+from flask import Flask, Request, Response, request
+
+from .api import routes
 from .config import Config
 from .exchange import current
 from .pipeline import SERVER_ERROR, Pipeline
@@ -49,8 +51,9 @@ def create_app(runtime: Runtime | Store | None = None, config: Config | None = N
     @app.before_request
     def begin() -> Response | None:
         exchange = current()
-        # Flask's own request object: pages read their forms through it.
-        exchange.request = unproxied(request)
+        # Flask's own request object (the one behind its proxy, as Flask's "Notes On Proxies"
+        # document): pages read their forms through it.
+        exchange.request = cast(Request, cast(Any, request)._get_current_object())
         return pipeline.begin(exchange)
 
     app.after_request(pipeline.finish)

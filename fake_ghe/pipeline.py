@@ -127,10 +127,9 @@ class Pipeline:
 
     def _view(self, exchange: Exchange) -> Response:
         req = exchange.request
-        if req.routing_exception is not None:
-            raise req.routing_exception
-        rule = req.url_rule
-        assert rule is not None  # matched, else the routing exception was raised
+        rule, unrouted = req.url_rule, req.routing_exception
+        if unrouted is not None or rule is None:
+            raise unrouted or NoRoute()
         answer = self.app.view_functions[rule.endpoint](**(req.view_args or {}))
         if not isinstance(answer, Response):
             raise TypeError(f"the view {rule.endpoint} answered {type(answer).__name__}")

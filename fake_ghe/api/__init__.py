@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
-
 from flask import Request
 
 from ..exchange import current
@@ -11,20 +9,6 @@ from ..model import OAuthApp, User
 from ..runtime import Runtime
 from ..serializers import Urls
 from ..store import Store
-
-T = TypeVar("T")
-
-
-def unproxied(proxy: T) -> T:
-    """The object behind one of Flask's context proxies (``request``, ``g``, ``current_app``).
-
-    Each use of a proxy is a context-variable lookup; the request path made about seventy per
-    request. A hook or view that reads one many times takes the object once. Flask documents
-    ``_get_current_object`` for this ("Notes On Proxies"); its stubs type the proxies as the
-    objects themselves, hence the cast.
-    """
-    found: T = cast(Any, proxy)._get_current_object()
-    return found
 
 
 def context() -> Runtime:
