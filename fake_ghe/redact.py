@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 SECRET_QUERY_KEYS = frozenset({"access_token", "client_secret", "password"})
 # Anything shaped like a token (40 hex characters, alone), wherever it sits in a path or a
@@ -35,10 +35,25 @@ def path(value: str) -> str:
 
 
 def query(value: str) -> str:
-    """A query string with secret parameters (``access_token=``, ...) masked."""
-    pairs = parse_qsl(value, keep_blank_values=True)
-    shown = [(k, "***" if k in SECRET_QUERY_KEYS else token_shaped(v)) for k, v in pairs]
-    return token_shaped(urlencode(shown, safe="*"))
+    """A query string as it was sent, but with the values of secret parameters
+    (``access_token=``, ...) and token-shaped runs masked.
+
+    Nothing else is decoded or re-encoded: ``?q=%41&flag`` stays ``?q=%41&flag`` in the call
+    journal, where a test compares it with what its client sent.
+    """
+    return "&".join(_shown_field(field) for field in value.split("&"))
+
+
+def _shown_field(field: str) -> str:
+    key, equals, _ = field.partition("=")
+    if equals and unquote_plus(key) in SECRET_QUERY_KEYS:
+        return f"{key}=***"
+    shown = token_shaped(field)
+    decoded = unquote_plus(shown)
+    if token_shaped(decoded) != decoded:
+        # A token still there once decoded (percent-encoded, %30%31...): masked whole.
+        return f"{key}=***" if equals else "***"
+    return shown
 
 
 def url(value: str) -> str:

@@ -9,8 +9,9 @@ import re
 from urllib.parse import quote
 
 import pytest
+from werkzeug.test import Client
 
-from fake_ghe import Config, Store, create_app, redact
+from fake_ghe import Config, FakeGHE, Store, create_app, redact
 from fake_ghe.api import routes
 from fake_ghe.cli import _log_requests
 
@@ -78,3 +79,23 @@ def test_redact_masks_paths_and_urls_outside_any_request(rule, prefix) -> None:
 def test_redact_leaves_paths_without_secrets_alone() -> None:
     for path in ("/api/v3/authorizations/clients/abcdefghijklmnop", "/api/v3/user", "/x/y"):
         assert redact.path(path) == path
+
+
+def test_the_journal_shows_a_query_as_sent_with_only_secrets_masked() -> None:
+    token = "0123456789abcdef0123456789abcdef01234567"
+    encoded = "".join(f"%{ord(char):02X}" for char in token)
+    fake = FakeGHE()
+    client = Client(fake.wsgi)
+    sent = {
+        "q=%41&flag&b=c+d%20e": "q=%41&flag&b=c+d%20e",  # nothing decoded or re-encoded
+        f"access_token={token}&page=2": "access_token=***&page=2",
+        f"access%5Ftoken={token}": "access%5Ftoken=***",  # a secret key, percent-encoded
+        f"x={token}": f"x=***{token[-8:]}",
+        f"x={encoded}&y=1": "x=***&y=1",  # a percent-encoded token: masked whole
+    }
+    for query in sent:
+        client.get(f"/api/v3/meta?{query}", base_url="https://ghe.example.com")
+    assert [call.path for call in fake.calls] == [
+        f"/api/v3/meta?{shown}" for shown in sent.values()
+    ]
+    assert all(token not in call.path and encoded not in call.path for call in fake.calls)
