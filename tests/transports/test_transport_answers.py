@@ -8,7 +8,7 @@ import gc
 import gzip
 import json
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -22,14 +22,6 @@ from fake_ghe.transports import ResponsesTransport
 
 WSGI_ROOT = "http://wsgi.test:8080"
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGHE]:
-    with FakeGHE().intercept() as fake:
-        fake.add_user("octocat", "pw")
-        yield fake
-    assert fake.errors == []
 
 
 def retrying(**retry: Any) -> requests.Session:

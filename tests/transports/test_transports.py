@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 import requests
@@ -17,14 +16,6 @@ from fake_ghe.inprocess import Hosts
 from fake_ghe.transports import ResponsesTransport, read_timeout, wsgi_environ
 
 SLACK = "https://slack.example.com/api/chat.postMessage"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGHE]:
-    with FakeGHE().intercept() as fake:
-        fake.add_user("octocat", "pw")
-        yield fake
-    assert fake.errors == []
 
 
 def listed(fake: FakeGHE) -> requests.Response:
