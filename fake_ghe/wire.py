@@ -102,7 +102,7 @@ def cached_data(
 ) -> Response:
     """``cached_json`` of a body already encoded as ``dumps`` does; ``etag``: its
     ``weak_etag``, when the caller remembers it."""
-    etag = etag or _etag(data, weak=True)
+    etag = etag or weak_etag(data)
     headers = {
         "ETag": etag,
         "Cache-Control": "private, max-age=60, s-maxage=60",

@@ -29,7 +29,7 @@ def list_authorizations() -> Response:
     with st.lock:
         found, total = st.list_authorizations(current_user(), page, per_page)
         items = serialize_all(found)
-    return paginated("/authorizations", items, page, per_page, total)
+    return paginated("/authorizations", items.data, page, per_page, total, items.etag)
 
 
 @bp.post("/authorizations")

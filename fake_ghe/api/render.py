@@ -111,13 +111,11 @@ _JOINED = _Lists(64)
 
 
 def paginated(
-    path: str, page_data: bytes | Listed, page: int, per_page: int, total: int
+    path: str, data: bytes, page: int, per_page: int, total: int, etag: str | None = None
 ) -> Response:
-    """A page (its JSON list already encoded) with GitHub's ``Link`` header."""
-    if isinstance(page_data, Listed):
-        response = cached_data(page_data.data, etag=page_data.etag)
-    else:
-        response = cached_data(page_data)
+    """A page (its JSON list already encoded) with GitHub's ``Link`` header; ``etag``: the
+    page's ``weak_etag``, when the caller has it."""
+    response = cached_data(data, etag=etag)
     if has_links(page, per_page, total):  # the query and URLs are only read for links
         query = list(current_request().args.items(multi=True))
         link = link_header(urls().api + path, query, page, per_page, total)
